@@ -1,0 +1,65 @@
+import { clearSession, Conv2D, Dense, Flatten, FunctionalModel, Input, Model, tf } from '../lib';
+
+beforeEach(() => clearSession());
+
+describe('Model', () => {
+  it('runs the API example of the README', () => {
+    const X = Input({ shape: [28, 28, 1] });
+    let H = Conv2D(6, { kernelSize: 5, padding: 'same', activation: 'swish' })(X);
+    H = Flatten()(H);
+    const Y = Dense(10, { activation: 'softmax' })(H);
+    const model = Model(X, Y);
+    expect(model).toBeInstanceOf(FunctionalModel);
+    expect(model.layers.map((l) => l.label)).toEqual(['input_1 (InputLayer)', 'conv2d (Conv2D)', 'flatten (Flatten)', 'dense (Dense)']);
+    expect(model.countParams()).toBe(156 + (28 * 28 * 6 + 1) * 10);
+    const y = model.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor;
+    expect(y.shape).toEqual([2, 10]);
+    expect(model.tfModel).toBeInstanceOf(tf.LayersModel);
+    expect(model.getLayer('conv2d').className).toBe('Conv2D');
+  });
+
+  it('takes several inputs and outputs', () => {
+    const a = Input({ shape: [3] });
+    const b = Input({ shape: [2] });
+    const model = Model([a, b], [Dense(1)(a), Dense(1)(b)]);
+    const [ya, yb] = model.predict([tf.ones([4, 3]), tf.ones([4, 2])]) as tf.Tensor[];
+    expect([ya?.shape, yb?.shape]).toEqual([[4, 1], [4, 1]]);
+  });
+
+  it('says the graph is disconnected, naming the missing input', () => {
+    const X = Input({ shape: [3] });
+    const other = Input({ shape: [3] });
+    expect(() => Model(X, Dense(1)(other))).toThrow(
+      "Model 'model': graph disconnected: output dense depends on input input_2, which is not among the model's inputs (input_1)",
+    );
+  });
+
+  it('rejects two layers with one name', () => {
+    const X = Input({ shape: [3] });
+    const Y = Dense(2, { name: 'hidden' })(Dense(2, { name: 'hidden' })(X));
+    expect(() => Model(X, Y)).toThrow(/two different layers are named 'hidden'; layer names must be unique in a model/);
+  });
+
+  it('rejects inputs that are not made by Input()', () => {
+    const X = Input({ shape: [3] });
+    const hidden = Dense(2)(X);
+    expect(() => Model(hidden, Dense(1)(hidden))).toThrow(/inputs must be tensors made by Input\(\), got the output of dense \(Dense\)/);
+  });
+
+  it('rejects things that are not tensors', () => {
+    expect(() => Model([] as never, Input({ shape: [1] }))).toThrow(/inputs must be a tensor from Input\(\) or a layer call/);
+  });
+
+  it('checks data against the input shape before predicting', () => {
+    const X = Input({ shape: [28, 28, 1] });
+    const model = Model(X, Dense(2)(Flatten()(X)));
+    expect(() => model.predict(tf.zeros([2, 28, 28]))).toThrow(
+      "Model 'model': input 0 (input_1) expects data of shape [null, 28, 28, 1], got [2, 28, 28]",
+    );
+  });
+
+  it('lists layer names when asked for one that does not exist', () => {
+    const X = Input({ shape: [3] });
+    expect(() => Model(X, Dense(1)(X)).getLayer('dense_9')).toThrow(/layer name must be one of input_1, dense, got 'dense_9'/);
+  });
+});
