@@ -33,6 +33,22 @@ describe('summary of a straight chain (65 columns)', () => {
     expect(capture((printFn) => model.summary({ printFn }))).toEqual(fixture('lecture_pool_summary.txt'));
   });
 
+  it('prints a Keras-printed functional LeNet-5 (32x32 input, valid first convolution) exactly', () => {
+    const X = Input({ shape: [32, 32, 1] });
+    let H = Conv2D(6, 5, { activation: 'tanh' })(X);
+    H = MaxPool2D()(H);
+    H = Conv2D(16, 5, { activation: 'tanh' })(H);
+    H = MaxPool2D()(H);
+    H = Flatten()(H);
+    H = Dense(120, { activation: 'tanh' })(H);
+    H = Dense(84, { activation: 'tanh' })(H);
+    const model = Model(X, Dense(10, { activation: 'softmax' })(H));
+    const lines = capture((printFn) => model.summary({ printFn }));
+    // The published copy starts at the rule below the `Model: "model"` line.
+    expect(lines[0]).toBe('Model: "model"');
+    expect(lines.slice(1)).toEqual(fixture('keras_lenet5_32x32_summary.txt'));
+  });
+
   it('names the second model of a session model_1, input_2, conv2d_2 as the course copy shows', () => {
     lecturePool();
     const lines = capture((printFn) => lecturePool().summary({ printFn }));

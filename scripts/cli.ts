@@ -1,0 +1,56 @@
+/**
+ * What every command-line entry point shares: errors become one line on stderr and a non-zero
+ * exit code, never a stack trace (set TFJS_KERAS_DEBUG=1 to see one).
+ */
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { KerasError } from '../lib/errors';
+import { formatChoices } from '../lib/format';
+import { isZooName, ZOO_NAMES, type ZooName } from '../models';
+
+/** Thrown for bad command-line usage; printed as one line, exit code 1. */
+export class UsageError extends KerasError {}
+
+function oneLine(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}
+
+/** Runs a command's main function, turning every failure into one line and exit code 1. */
+export function runCli(main: () => Promise<void> | void): void {
+  Promise.resolve()
+    .then(main)
+    .catch((error: unknown) => {
+      const known = error instanceof KerasError;
+      process.stderr.write(`error: ${oneLine(error)}\n`);
+      if (process.env['TFJS_KERAS_DEBUG'] === '1' && error instanceof Error) {
+        process.stderr.write(`${error.stack ?? ''}\n`);
+      } else if (!known) {
+        process.stderr.write('(an unexpected error; run with TFJS_KERAS_DEBUG=1 to see where it happened)\n');
+      }
+      process.exitCode = 1;
+    });
+}
+
+/** yargs set up the same way for every command: strict flags, one-line failures. */
+export function commandLine(usage: string): Argv {
+  return yargs(hideBin(process.argv))
+    .scriptName('tfjs-keras')
+    .usage(usage)
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw error ?? new UsageError(message ?? 'invalid arguments (see --help)');
+    });
+}
+
+/** Checks a model name against the zoo, listing the zoo when it is not there. */
+export function zooName(name: unknown): ZooName {
+  const text = String(name);
+  if (!isZooName(text)) {
+    throw new UsageError(`unknown model '${text}'; the zoo has ${formatChoices(ZOO_NAMES)}`);
+  }
+  return text;
+}
