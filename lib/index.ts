@@ -37,7 +37,20 @@ export {
 } from './layers/batch_normalization';
 export { Activation, ActivationLayer } from './layers/activation';
 export { Concatenate, ConcatenateLayer, Add, AddLayer, type ConcatenateOptions } from './layers/merge';
-export { Model, FunctionalModel, type ModelOptions } from './model';
+export { Model, FunctionalModel, loadModel, type ModelOptions } from './model';
+export { useBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends';
+export {
+  LOSS_NAMES,
+  OPTIMIZER_NAMES,
+  makeOptimizer,
+  type CompileOptions,
+  type LossName,
+  type OptimizerName,
+  type MetricName,
+} from './training/compile';
+export type { Callback, FitOptions, History, Logs } from './training/fit';
+export { imageSetData, tensorData, type TrainingData, type ImageSetDataOptions } from './training/data_source';
+export * as data from './data';
 export { formatSummary, type SummaryOptions, type SummaryTable, type SummaryRow } from './summary';
 export { ACTIVATION_NAMES, type ActivationName } from './activations';
 export { INITIALIZER_NAMES, type InitializerName, type InitializerLike, type WeightInitializers } from './initializers';

@@ -3,14 +3,18 @@
  * everything connected, unique layer names), builds the tf.LayersModel underneath and answers
  * for its layers, parameter counts and summary. Training methods live in `lib/training/`.
  */
-import { ConfigError, GraphError } from './errors';
+import { ConfigError, GraphError, KerasError } from './errors';
 import { formatShape, type Shape } from './format';
+import { loadModelFiles, saveModelFiles, type ModelMetadata } from './io/model_files';
 import { isKerasTensor, type KerasTensor } from './keras_tensor';
-import { InputLayer } from './layers/input';
+import { AdoptedLayer } from './layers/adopted';
 import { wrapperOf, type Layer, type LayerInput } from './layers/layer';
 import { uniqueName } from './session';
 import { formatSummary, pythonTuple, type SummaryOptions, type SummaryRow, type SummaryTable } from './summary';
 import { tf } from './tf';
+import { resolveCompile, type CompiledSettings, type CompileOptions } from './training/compile';
+import { tensorData, type TrainingData } from './training/data_source';
+import { evaluateData, fitData, type FitOptions, type History, type Logs } from './training/fit';
 
 /** Options of `Model()`. */
 export interface ModelOptions {
@@ -29,23 +33,30 @@ export class FunctionalModel {
   readonly layers: readonly Layer<LayerInput>[];
   /** The TensorFlow.js model underneath, for interop (`tf.io`, `tf.LayersModel` methods). */
   readonly tfModel: tf.LayersModel;
+  /** Set it to true (from a callback or a signal handler) to stop `fit` after the current batch. */
+  stopTraining = false;
+  private compiled: CompiledSettings | null = null;
+  private compileOptions: CompileOptions | null = null;
 
-  constructor(inputs: TensorOrList, outputs: TensorOrList, options: ModelOptions = {}) {
+  /** `tfModel` is given only when adopting a model loaded from disk. */
+  constructor(inputs: TensorOrList, outputs: TensorOrList, options: ModelOptions = {}, tfModel?: tf.LayersModel) {
     this.name = options.name ?? uniqueName('model', { zeroBased: true });
     const subject = `Model '${this.name}'`;
     this.inputs = asTensorList(subject, 'inputs', inputs);
     this.outputs = asTensorList(subject, 'outputs', outputs);
     for (const input of this.inputs) {
-      if (!(input.source instanceof InputLayer)) {
+      if (input.source.className !== 'InputLayer') {
         throw new GraphError(subject, `inputs must be tensors made by Input(), got the output of ${input.source.name} (${input.source.className})`);
       }
     }
     checkConnected(subject, this.inputs, this.outputs);
-    this.tfModel = tf.model({
-      inputs: this.inputs.map((t) => t.symbolic),
-      outputs: this.outputs.map((t) => t.symbolic),
-      name: this.name,
-    });
+    this.tfModel =
+      tfModel ??
+      tf.model({
+        inputs: this.inputs.map((t) => t.symbolic),
+        outputs: this.outputs.map((t) => t.symbolic),
+        name: this.name,
+      });
     this.layers = this.tfModel.layers.map((tfLayer) => {
       const layer = wrapperOf(tfLayer);
       if (layer === undefined) throw new GraphError(subject, `layer ${tfLayer.name} was not made by tfjs-keras`);
@@ -116,6 +127,94 @@ export class FunctionalModel {
     });
   }
 
+  /** Keras's `compile`: the loss (required), the optimiser (default 'rmsprop') and metrics ('accuracy'). */
+  compile(options: CompileOptions): void {
+    const settings = resolveCompile(options);
+    this.tfModel.compile({
+      optimizer: settings.optimizer,
+      loss: settings.tfLoss,
+      metrics: settings.logNames.includes('accuracy') || settings.logNames.includes('acc') ? ['accuracy'] : [],
+    });
+    this.compiled = settings;
+    this.compileOptions = { ...options, optimizer: settings.optimizer };
+  }
+
+  /** Whether `compile` was called (or the model was loaded with its training config). */
+  get isCompiled(): boolean {
+    return this.compiled !== null;
+  }
+
+  /** The compiled settings; throws if `compile` was not called. */
+  get compiledSettings(): CompiledSettings {
+    if (this.compiled === null) {
+      throw new KerasError(`Model '${this.name}': call model.compile({ loss, optimizer, metrics }) before fit or evaluate`);
+    }
+    return this.compiled;
+  }
+
+  /**
+   * Keras's `fit`: `await model.fit(x, y, { epochs, batchSize, validationSplit })`, or a
+   * TrainingData (a data set's images, batched on demand) in place of x and y.
+   */
+  async fit(x: tf.Tensor | TrainingData, y?: tf.Tensor | FitOptions, options?: FitOptions): Promise<History> {
+    const settings = this.compiledSettings;
+    if (x instanceof tf.Tensor) {
+      if (!(y instanceof tf.Tensor)) throw new GraphError(`Model '${this.name}'`, 'fit(x, y): y must be a tf.Tensor of labels');
+      this.checkInputData([x]);
+      return fitData(this, settings, tensorData(x, y), options ?? {});
+    }
+    return fitData(this, settings, x, (y as FitOptions | undefined) ?? {});
+  }
+
+  /** Keras's `evaluate` (with `return_dict=True`): `{ loss, accuracy }` over all examples. */
+  async evaluate(x: tf.Tensor | TrainingData, y?: tf.Tensor, options: { batchSize?: number } = {}): Promise<Logs> {
+    const settings = this.compiledSettings;
+    let data: TrainingData;
+    if (x instanceof tf.Tensor) {
+      if (!(y instanceof tf.Tensor)) throw new GraphError(`Model '${this.name}'`, 'evaluate(x, y): y must be a tf.Tensor of labels');
+      this.checkInputData([x]);
+      data = tensorData(x, y);
+    } else {
+      data = x;
+    }
+    return evaluateData(this, settings, data, options.batchSize ?? 32);
+  }
+
+  /**
+   * Saves `model.json` and the weights into a folder, in TensorFlow.js's layers format (so
+   * `tf.loadLayersModel` reads it too); `includeOptimizer` keeps what resuming training needs.
+   */
+  async save(folder: string, options: { includeOptimizer?: boolean; metadata?: ModelMetadata } = {}): Promise<void> {
+    const compile = this.compileOptions === null ? null : serializableCompile(this.compileOptions);
+    await saveModelFiles(this.tfModel, folder, {
+      includeOptimizer: options.includeOptimizer ?? false,
+      metadata: { ...(options.metadata ?? {}), ...(compile ? { tfjsKerasCompile: compile } : {}) },
+    });
+  }
+
+  /** Adopts a tf.LayersModel made elsewhere (by loading, say), wrapping each of its layers. */
+  static fromTfModel(tfModel: tf.LayersModel): FunctionalModel {
+    for (const tfLayer of tfModel.layers) if (wrapperOf(tfLayer) === undefined) new AdoptedLayer(tfLayer);
+    const find = (tensor: tf.SymbolicTensor): KerasTensor => {
+      const layer = wrapperOf(tensor.sourceLayer);
+      const found = layer?.outputs.find((candidate) => candidate.symbolic === tensor);
+      if (found === undefined) throw new GraphError(`Model '${tfModel.name}'`, `tensor ${tensor.name} has no layer`);
+      return found;
+    };
+    const model = new FunctionalModel(tfModel.inputs.map(find), tfModel.outputs.map(find), { name: tfModel.name }, tfModel);
+    if (tfModel.optimizer !== undefined && tfModel.optimizer !== null) model.adoptCompiled(tfModel);
+    return model;
+  }
+
+  /** After loading a model saved with its training config: the same settings, the restored optimiser. */
+  private adoptCompiled(tfModel: tf.LayersModel): void {
+    const loss = tfModel.loss as CompileOptions['loss'];
+    const metrics = tfModel.metricsNames.length > 1 ? 'accuracy' : undefined;
+    const settings = resolveCompile({ loss, optimizer: tfModel.optimizer, ...(metrics ? { metrics } : {}) });
+    this.compiled = settings;
+    this.compileOptions = { loss, optimizer: tfModel.optimizer, ...(metrics ? { metrics } : {}) };
+  }
+
   toString(): string {
     return `<Model '${this.name}': ${this.layers.length} layers, ${this.countParams()} params>`;
   }
@@ -123,6 +222,25 @@ export class FunctionalModel {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** The compile options as plain JSON, for model.json. */
+function serializableCompile(options: CompileOptions): Record<string, unknown> {
+  const optimizer = options.optimizer instanceof tf.Optimizer ? options.optimizer.getClassName() : options.optimizer;
+  return { loss: options.loss, optimizer, metrics: options.metrics ?? [] };
+}
+
+/**
+ * Loads a model saved by `model.save(folder)`, a training run's folder or a TensorFlow.js layers
+ * model: its layers, weights and, when saved with it, its compile settings and optimiser state.
+ */
+export async function loadModel(folder: string): Promise<FunctionalModel> {
+  const { tfModel, metadata } = await loadModelFiles(folder);
+  const model = FunctionalModel.fromTfModel(tfModel);
+  const saved = metadata['tfjsKerasCompile'] as { loss?: CompileOptions['loss']; metrics?: CompileOptions['metrics'] } | undefined;
+  // Saved without its optimiser: the loss and metrics still let evaluate() work; fit() starts a fresh optimiser.
+  if (!model.isCompiled && saved?.loss !== undefined) model.compile({ loss: saved.loss, ...(saved.metrics ? { metrics: saved.metrics } : {}) });
+  return model;
 }
 
 function asTensorList(subject: string, what: string, value: unknown): KerasTensor[] {
@@ -178,7 +296,7 @@ function summaryRow(layer: Layer<LayerInput>, modelNodes: Set<TfNode>): SummaryR
   const shapes = new Set(layer.outputs.map((t) => pythonTuple(t.shape)));
   const [single] = shapes;
   let outputShape = shapes.size === 1 && single !== undefined ? single : 'multiple';
-  if (layer instanceof InputLayer) outputShape = `[${outputShape}]`;
+  if (layer.className === 'InputLayer') outputShape = `[${outputShape}]`;
   const connections = layer.tfLayer.inboundNodes
     .filter((node) => modelNodes.has(node))
     .flatMap((node) => node.inboundLayers.map((inbound, i) => `${inbound.name}[${node.nodeIndices[i]}][${node.tensorIndices[i]}]`));

@@ -22,21 +22,26 @@ export interface ZooEntry {
   readonly defaultDataset: ZooDataset;
   /** Epochs of the course's run. */
   readonly epochs: number;
+  /** The optimiser the course trains it with (Keras's default, rmsprop, where the course names none). */
+  readonly optimizer: 'rmsprop' | 'adam';
+  /** The course's training-time augmentation, if any (a preset of `lib/data/augment.ts`). */
+  readonly augment?: 'vgg-cifar10';
   /** One line for listings. */
   readonly description: string;
 }
 
-export const ZOO = {
-  lenet5: { build: lenet5, defaultDataset: 'mnist', epochs: 10, description: 'LeNet-5, the Keras course version (swish)' },
-  baseline: { build: baseline, defaultDataset: 'fashion-mnist', epochs: 10, description: 'three stride-2 convolutions, the PyTorch course baseline' },
-  'vgg-cifar': { build: vggCifar, defaultDataset: 'cifar10', epochs: 30, description: 'VGG-style CIFAR-10 net with BatchNormalization' },
-  'mnist-cnn': { build: mnistCnn, defaultDataset: 'mnist', epochs: 5, description: 'the PyTorch course MNIST CNN' },
-  'lecture-dense': { build: lectureDense, defaultDataset: 'mnist', epochs: 5, description: 'lecture step 1: Flatten and two Dense layers' },
-  'lecture-conv': { build: lectureConv, defaultDataset: 'mnist', epochs: 5, description: 'lecture step 2: two convolutions, no pooling' },
-  'lecture-pool': { build: lecturePool, defaultDataset: 'mnist', epochs: 5, description: 'lecture step 3: convolutions with pooling (9,532 params)' },
+const ZOO_ENTRIES = {
+  lenet5: { build: lenet5, defaultDataset: 'mnist', epochs: 10, optimizer: 'rmsprop', description: 'LeNet-5, the Keras course version (swish)' },
+  baseline: { build: baseline, defaultDataset: 'fashion-mnist', epochs: 10, optimizer: 'adam', description: 'three stride-2 convolutions, the PyTorch course baseline' },
+  'vgg-cifar': { build: vggCifar, defaultDataset: 'cifar10', epochs: 30, optimizer: 'adam', augment: 'vgg-cifar10', description: 'VGG-style CIFAR-10 net with BatchNormalization' },
+  'mnist-cnn': { build: mnistCnn, defaultDataset: 'mnist', epochs: 5, optimizer: 'adam', description: 'the PyTorch course MNIST CNN' },
+  'lecture-dense': { optimizer: 'rmsprop', build: lectureDense, defaultDataset: 'mnist', epochs: 5, description: 'lecture step 1: Flatten and two Dense layers' },
+  'lecture-conv': { optimizer: 'rmsprop', build: lectureConv, defaultDataset: 'mnist', epochs: 5, description: 'lecture step 2: two convolutions, no pooling' },
+  'lecture-pool': { optimizer: 'rmsprop', build: lecturePool, defaultDataset: 'mnist', epochs: 5, description: 'lecture step 3: convolutions with pooling (9,532 params)' },
 } as const satisfies Record<string, ZooEntry>;
 
-export type ZooName = keyof typeof ZOO;
+export type ZooName = keyof typeof ZOO_ENTRIES;
+export const ZOO: Readonly<Record<ZooName, ZooEntry>> = ZOO_ENTRIES;
 export const ZOO_NAMES = Object.keys(ZOO) as ZooName[];
 
 export function isZooName(name: string): name is ZooName {

@@ -54,3 +54,34 @@ export function zooName(name: unknown): ZooName {
   }
   return text;
 }
+
+/** Checks one numeric flag, for messages like `--epochs must be a positive integer, got -1`. */
+export function checkFlag(flag: string, value: unknown, rule: 'positive integer' | 'integer' | 'positive number' | 'fraction' | 'open fraction'): number {
+  const n = typeof value === 'number' ? value : Number.NaN;
+  const valid = {
+    'positive integer': Number.isInteger(n) && n > 0,
+    integer: Number.isInteger(n),
+    'positive number': Number.isFinite(n) && n > 0,
+    fraction: Number.isFinite(n) && n >= 0 && n < 1,
+    'open fraction': Number.isFinite(n) && n > 0 && n < 1,
+  }[rule];
+  if (!valid) {
+    const expected = {
+      'positive integer': 'a positive integer',
+      integer: 'an integer',
+      'positive number': 'a positive number',
+      fraction: 'a number in [0, 1)',
+      'open fraction': 'a number in (0, 1)',
+    }[rule];
+    throw new UsageError(`--${flag} must be ${expected}, got ${String(value)}`);
+  }
+  return n;
+}
+
+/** Checks a flag against its choices. */
+export function checkChoice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be ${formatChoices(choices)}, got '${String(value)}'`);
+  }
+  return value as T;
+}

@@ -1,0 +1,119 @@
+/**
+ * Choosing where the math runs. `auto` takes the fastest that loads: native TensorFlow with CUDA
+ * (`@tensorflow/tfjs-node-gpu`), native TensorFlow on the CPU (`@tensorflow/tfjs-node`), then
+ * WebAssembly (always installed, with this library's training kernels), then pure JavaScript.
+ */
+import { BackendError } from '../errors';
+import { formatChoices } from '../format';
+import { tf } from '../tf';
+import { activateWasm } from './wasm';
+
+/** What `--backend` accepts. `gpu` is tfjs-node-gpu; `tensorflow` is tfjs-node. */
+export type BackendName = 'auto' | 'gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** The backend in use, as reported to users and written into run metrics. */
+export interface BackendChoice {
+  /** The name asked for or chosen by `auto`. */
+  readonly name: Exclude<BackendName, 'auto'>;
+  /** TensorFlow.js's name for it (`tensorflow`, `wasm`, `cpu`). */
+  readonly tfBackend: string;
+  /** One line for people: what runs and how fast to expect it. */
+  readonly description: string;
+  /** For `auto`: each backend tried before this one, and why it was not taken. */
+  readonly skipped: readonly string[];
+}
+
+const NATIVE_PACKAGES = {
+  gpu: {
+    module: '@tensorflow/tfjs-node-gpu',
+    description: 'native TensorFlow with CUDA (@tensorflow/tfjs-node-gpu)',
+    install:
+      'install it with `npm install @tensorflow/tfjs-node-gpu@4.22.0` on a machine with an NVIDIA GPU, ' +
+      'CUDA 11.2 and cuDNN 8.1 (its install downloads libtensorflow)',
+  },
+  tensorflow: {
+    module: '@tensorflow/tfjs-node',
+    description: 'native TensorFlow on the CPU (@tensorflow/tfjs-node)',
+    install: 'install it with `npm install @tensorflow/tfjs-node@4.22.0` (its install downloads libtensorflow)',
+  },
+} as const;
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+/** The gist of a BackendError for `auto`'s list of what it skipped: `@tensorflow/tfjs-node is not installed`. */
+function summary(error: unknown): string {
+  const text = error instanceof BackendError ? error.reason : reason(error);
+  return (text.split(/; | \(/)[0] ?? text).trim();
+}
+
+async function activateNative(name: 'gpu' | 'tensorflow'): Promise<void> {
+  const { module, install } = NATIVE_PACKAGES[name];
+  try {
+    // Loaded by name at run time: both packages are optional and usually absent.
+    require(module);
+  } catch (error) {
+    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && reason(error).includes(module);
+    throw new BackendError(name, missing ? `${module} is not installed; ${install}` : `${module} is installed but failed to load (${reason(error)}); ${install}`);
+  }
+  if (tf.findBackend('tensorflow') === null) {
+    throw new BackendError(
+      name,
+      `${module} loaded but registered no backend with this copy of @tensorflow/tfjs (${tf.version.tfjs}); ` +
+        `install the same version: npm install ${module}@${tf.version.tfjs}`,
+    );
+  }
+  await tf.setBackend('tensorflow');
+  await tf.ready();
+}
+
+async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
+  switch (name) {
+    case 'gpu':
+    case 'tensorflow':
+      return activateNative(name);
+    case 'wasm':
+      return activateWasm();
+    case 'cpu':
+      await tf.setBackend('cpu');
+      await tf.ready();
+      return;
+  }
+}
+
+const DESCRIPTIONS: Record<Exclude<BackendName, 'auto'>, string> = {
+  gpu: NATIVE_PACKAGES.gpu.description,
+  tensorflow: NATIVE_PACKAGES.tensorflow.description,
+  wasm: 'WebAssembly (XNNPACK) with tfjs-keras training kernels, no native dependency',
+  cpu: 'pure JavaScript (slow: for checking results, not for training)',
+};
+
+const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/**
+ * Makes `name` the backend for everything that follows. `auto` tries, in order, gpu, tensorflow,
+ * wasm and cpu, and reports what it skipped. Throws `BackendError`, with how to install the
+ * missing piece, when a named backend cannot be used.
+ */
+export async function useBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
+  if (!BACKEND_NAMES.includes(name)) {
+    throw new BackendError(String(name), `unknown backend; use one of ${formatChoices(BACKEND_NAMES)}`);
+  }
+  if (name !== 'auto') {
+    await activate(name);
+    return { name, tfBackend: tf.getBackend(), description: DESCRIPTIONS[name], skipped: [] };
+  }
+  const skipped: string[] = [];
+  for (const candidate of AUTO_ORDER) {
+    try {
+      await activate(candidate);
+      return { name: candidate, tfBackend: tf.getBackend(), description: DESCRIPTIONS[candidate], skipped };
+    } catch (error) {
+      skipped.push(`${candidate} (${summary(error)})`);
+    }
+  }
+  throw new BackendError('auto', `no backend could start: ${skipped.join('; ')}`);
+}
