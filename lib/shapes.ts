@@ -129,10 +129,13 @@ export function globalPool2DOutputShape(layer: string, inputShape: Shape): Shape
   return [inputShape[0] ?? null, inputShape[3] ?? null];
 }
 
-/** Flatten: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. */
+/**
+ * Flatten: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. Keras lets it pass a [batch, n] tensor
+ * through unchanged, but tf.layers refuses one, and a model saved with it would not load again.
+ */
 export function flattenOutputShape(layer: string, inputShape: Shape): Shape {
-  if (inputShape.length < 2) {
-    throw new ShapeError(layer, inputShape, 'expected an input of at least 2 dimensions [batch, ...]');
+  if (inputShape.length < 3) {
+    throw new ShapeError(layer, inputShape, 'expected an input of at least 3 dimensions [batch, d1, d2, ...]; this one is already flat');
   }
   const features = inputShape.slice(1);
   const known = features.every((dim): dim is number => dim !== null);

@@ -28,7 +28,8 @@ export function runCli(main: () => Promise<void> | void): void {
       } else if (!known) {
         process.stderr.write('(an unexpected error; run with TFJS_KERAS_DEBUG=1 to see where it happened)\n');
       }
-      process.exitCode = 1;
+      const requested = (error as { exitCode?: unknown }).exitCode;
+      process.exitCode = typeof requested === 'number' ? requested : 1;
     });
 }
 

@@ -8,7 +8,7 @@ import { DATASET_NAMES, datasetInfo, isDatasetName, type DatasetName } from '../
 import { DEFAULT_TEST_SPLIT } from '../lib/data/folder';
 import { ZOO, type ZooName } from '../models';
 import { checkChoice, checkFlag, commandLine, runCli, UsageError, zooName } from './cli';
-import { defaultRunFolder, readRunConfig, type RunConfig } from './run_folder';
+import { defaultRunFolder, readCheckpointState, readRunConfig, type RunConfig } from './run_folder';
 import { isRunFolder, trainRun } from './training_run';
 
 const print = (line: string): void => {
@@ -89,7 +89,9 @@ runCli(async () => {
   } else {
     config = newRunConfig(argv, model);
     runDir = argv['out'] === undefined ? defaultRunFolder(model) : String(argv['out']);
-    if (isRunFolder(runDir)) throw new UsageError(`${runDir} already holds a run; pass --resume to continue it or choose another --out`);
+    if (isRunFolder(runDir) && readCheckpointState(runDir) !== null) {
+      throw new UsageError(`${runDir} already holds a run; pass --resume to continue it or choose another --out`);
+    }
   }
   const { metrics } = await trainRun(config, runDir, argv['resume'] === true, print);
   print(

@@ -37,6 +37,9 @@ export type Report = (line: string) => void;
 
 /** Thrown when a run stops on a signal; its message says where the checkpoint is. */
 export class InterruptedRun extends KerasError {
+  /** The shell's convention for a process ended by a signal: 128 + its number. */
+  readonly exitCode: number;
+
   constructor(
     readonly signal: string,
     readonly completedEpochs: number,
@@ -47,6 +50,7 @@ export class InterruptedRun extends KerasError {
         ? `interrupted by ${signal} after ${completedEpochs} completed epoch(s); resume with: ${resumeCommand}`
         : `interrupted by ${signal} before the first epoch completed; nothing to resume (start again)`,
     );
+    this.exitCode = signal === 'SIGTERM' ? 143 : 130;
   }
 }
 
@@ -116,7 +120,7 @@ export async function trainRun(requested: RunConfig, runDir: string, resume: boo
 
   const state = resume ? readCheckpointState(runDir) : null;
   if (resume && state === null) {
-    throw new KerasError(`${runDir}: no checkpoint to resume from (no epoch was completed); start the run again without --resume`);
+    throw new KerasError(`${runDir}: no checkpoint to resume from (no epoch was completed); start the run again without --resume (same --out)`);
   }
   const model = state === null ? buildModel(config) : await loadModel(checkpointFolder(runDir));
   if (state !== null) {
@@ -194,7 +198,7 @@ export async function trainRun(requested: RunConfig, runDir: string, resume: boo
   return { metrics, backend };
 }
 
-/** Whether a folder already holds a run (so that a new run does not overwrite it). */
+/** Whether a folder already holds a run's settings (a run that completed no epoch can start over). */
 export function isRunFolder(folder: string): boolean {
   return existsSync(join(folder, 'run.json'));
 }

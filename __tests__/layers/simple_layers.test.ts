@@ -20,6 +20,12 @@ describe('Flatten', () => {
     expect(Flatten()(Input({ shape })).shape).toEqual(expected);
   });
 
+  it('refuses an input that is already flat, which tf.layers cannot load back', () => {
+    expect(() => Flatten()(Input({ shape: [5] }))).toThrow(
+      /flatten \(Flatten\): expected an input of at least 3 dimensions \[batch, d1, d2, \.\.\.\]; this one is already flat \(input shape \[null, 5\]\)/,
+    );
+  });
+
   it('keeps the row-major (channels-last) order', () => {
     expect(Flatten()(tf.tensor4d([1, 2, 3, 4], [1, 2, 1, 2])).arraySync()).toEqual([[1, 2, 3, 4]]);
   });

@@ -1,4 +1,7 @@
-import { clearSession, Dense, DivergenceError, Flatten, Input, Model, setRandomSeed, tf, type Callback, type FunctionalModel } from '../../lib';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { clearSession, Dense, DivergenceError, Flatten, Input, loadModel, Model, setRandomSeed, tf, type Callback, type FunctionalModel } from '../../lib';
 import { imageSetData } from '../../lib/training/data_source';
 import { createImageSet } from '../../lib/data/dataset';
 
@@ -90,6 +93,25 @@ describe('fit', () => {
     await expect(fresh.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 })).rejects.toThrow(
       /loss became NaN at epoch 1, batch 2: training stopped; try a lower learning rate \(--lr\)/,
     );
+  });
+
+  it('keeps the last good epoch when the loss diverges later', async () => {
+    const { x, y } = blobs(32);
+    const model = classifier();
+    model.compile({ loss: 'categorical_crossentropy', optimizer: 'sgd' });
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-keras-nan-'));
+    const checkpointing: Callback = {
+      onEpochEnd: async (epoch) => {
+        await model.save(dir, { includeOptimizer: true, metadata: { epoch: epoch + 1 } });
+        // Poison the weights after the first good epoch, as a runaway learning rate would.
+        if (epoch === 0) model.layers[1]!.setWeights([tf.fill([2, 2], Number.NaN), tf.zeros([2])]);
+      },
+    };
+    const fit = model.fit(x, y, { epochs: 3, batchSize: 8, callbacks: [checkpointing], verbose: 0 });
+    await expect(fit).rejects.toThrow(/^loss became NaN at epoch 2, batch 1: training stopped; try a lower learning rate \(--lr\)$/);
+    const kept = await loadModel(dir);
+    const weights = kept.layers[1]!.getWeights()[0]!.dataSync();
+    expect(Array.from(weights).every(Number.isFinite)).toBe(true);
   });
 
   it('leaks no tensors from one step to the next', async () => {

@@ -1,22 +1,27 @@
 /**
  * Choosing where the math runs. `auto` takes the fastest that loads: native TensorFlow with CUDA
- * (`@tensorflow/tfjs-node-gpu`), native TensorFlow on the CPU (`@tensorflow/tfjs-node`), then
- * WebAssembly (always installed, with this library's training kernels), then pure JavaScript.
+ * (`@tensorflow/tfjs-node-gpu`), WebGPU through Dawn on a hardware adapter, native TensorFlow on
+ * the CPU (`@tensorflow/tfjs-node`), then WebAssembly (always installed, with this library's
+ * training kernels), then pure JavaScript.
  */
 import { BackendError } from '../errors';
 import { formatChoices } from '../format';
 import { tf } from '../tf';
 import { activateWasm } from './wasm';
+import { activateWebgpu } from './webgpu';
 
-/** What `--backend` accepts. `gpu` is tfjs-node-gpu; `tensorflow` is tfjs-node. */
-export type BackendName = 'auto' | 'gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'gpu', 'tensorflow', 'wasm', 'cpu'];
+/**
+ * What `--backend` accepts. `gpu` is tfjs-node-gpu; `webgpu` is Dawn, on a GPU or, asked by name,
+ * on Mesa's software adapter; `tensorflow` is tfjs-node.
+ */
+export type BackendName = 'auto' | 'gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** The backend in use, as reported to users and written into run metrics. */
 export interface BackendChoice {
   /** The name asked for or chosen by `auto`. */
   readonly name: Exclude<BackendName, 'auto'>;
-  /** TensorFlow.js's name for it (`tensorflow`, `wasm`, `cpu`). */
+  /** TensorFlow.js's name for it (`tensorflow`, `webgpu`, `wasm`, `cpu`). */
   readonly tfBackend: string;
   /** One line for people: what runs and how fast to expect it. */
   readonly description: string;
@@ -70,47 +75,56 @@ async function activateNative(name: 'gpu' | 'tensorflow'): Promise<void> {
   await tf.ready();
 }
 
-async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
+/** Starts `name`; returns its description when it depends on the machine (WebGPU's adapter). */
+async function activate(name: Exclude<BackendName, 'auto'>, how: { auto: boolean }): Promise<string> {
   switch (name) {
     case 'gpu':
     case 'tensorflow':
-      return activateNative(name);
+      await activateNative(name);
+      return DESCRIPTIONS[name];
+    case 'webgpu': {
+      const { adapterDescription, software } = await activateWebgpu({ allowSoftware: !how.auto });
+      return software
+        ? `WebGPU (Dawn) on the software adapter ${adapterDescription}: the CPU emulating a GPU, for testing, not for speed`
+        : `WebGPU (Dawn) on ${adapterDescription}`;
+    }
     case 'wasm':
-      return activateWasm();
+      await activateWasm();
+      return DESCRIPTIONS[name];
     case 'cpu':
       await tf.setBackend('cpu');
       await tf.ready();
-      return;
+      return DESCRIPTIONS[name];
   }
 }
 
-const DESCRIPTIONS: Record<Exclude<BackendName, 'auto'>, string> = {
+const DESCRIPTIONS: Record<Exclude<BackendName, 'auto' | 'webgpu'>, string> = {
   gpu: NATIVE_PACKAGES.gpu.description,
   tensorflow: NATIVE_PACKAGES.tensorflow.description,
   wasm: 'WebAssembly (XNNPACK) with tfjs-keras training kernels, no native dependency',
   cpu: 'pure JavaScript (slow: for checking results, not for training)',
 };
 
-const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['gpu', 'tensorflow', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 /**
- * Makes `name` the backend for everything that follows. `auto` tries, in order, gpu, tensorflow,
- * wasm and cpu, and reports what it skipped. Throws `BackendError`, with how to install the
- * missing piece, when a named backend cannot be used.
+ * Makes `name` the backend for everything that follows. `auto` tries, in order, gpu, webgpu (a
+ * hardware adapter only), tensorflow, wasm and cpu, and reports what it skipped. Throws
+ * `BackendError`, with how to install the missing piece, when a named backend cannot be used.
  */
 export async function useBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
   if (!BACKEND_NAMES.includes(name)) {
     throw new BackendError(String(name), `unknown backend; use one of ${formatChoices(BACKEND_NAMES)}`);
   }
   if (name !== 'auto') {
-    await activate(name);
-    return { name, tfBackend: tf.getBackend(), description: DESCRIPTIONS[name], skipped: [] };
+    const description = await activate(name, { auto: false });
+    return { name, tfBackend: tf.getBackend(), description, skipped: [] };
   }
   const skipped: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      await activate(candidate);
-      return { name: candidate, tfBackend: tf.getBackend(), description: DESCRIPTIONS[candidate], skipped };
+      const description = await activate(candidate, { auto: true });
+      return { name: candidate, tfBackend: tf.getBackend(), description, skipped };
     } catch (error) {
       skipped.push(`${candidate} (${summary(error)})`);
     }

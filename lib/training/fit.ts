@@ -100,9 +100,13 @@ export async function evaluateData(model: TrainableModel, settings: CompiledSett
     const result = model.tfModel.evaluate(xs, ys, { batchSize: indices.length });
     mean.add(scalarValues(result), indices.length);
     tf.dispose([xs, ys, result as tf.Tensor | tf.Tensor[]]);
-    await tf.nextFrame();
+    await yieldToEventLoop();
   }
   return namedLogs(settings.logNames, mean.means);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function range(start: number, end: number): number[] {
@@ -173,6 +177,9 @@ export async function fitData(
       const logs = namedLogs(settings.logNames, mean.means);
       progbar?.update(step + 1, logs);
       for (const callback of callbacks) await callback.onBatchEnd?.(step, logs);
+      // Backends resolve their promises as microtasks; without a real turn of the event loop,
+      // signal handlers (Ctrl-C) and timers would not run until training ended.
+      await yieldToEventLoop();
       if (model.stopTraining) {
         history.interrupted = true;
         break;

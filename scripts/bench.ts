@@ -1,0 +1,143 @@
+/**
+ * `npm run bench -- [--model lenet5,baseline,vgg-cifar] [--backend] [--batch-size 128] [--steps N] [--peer]`:
+ * times training steps (forward, backward, Adam update) and inference on random data after a
+ * warm-up, one JSON line per model. `--peer` runs the same models in PyTorch on this machine
+ * (../shared/bench/torch_peer.py) and prints the ratios.
+ */
+import { spawnSync } from 'child_process';
+import { existsSync } from 'fs';
+import { join } from 'path';
+import { BACKEND_NAMES, clearSession, setRandomSeed, tf, useBackend, type FunctionalModel } from '../lib';
+import { formatChoices } from '../lib/format';
+import { ZOO } from '../models';
+import { checkChoice, checkFlag, commandLine, runCli, UsageError } from './cli';
+
+/** The benchmarked models, named as the PyTorch peer names them. */
+const BENCH_MODELS: Record<string, () => FunctionalModel> = {
+  lenet5: () => ZOO.lenet5.build(),
+  baseline: () => ZOO.baseline.build({ inputShape: [28, 28, 1] }),
+  'baseline-cifar10': () => ZOO.baseline.build({ inputShape: [32, 32, 3] }),
+  'vgg-cifar': () => ZOO['vgg-cifar'].build(),
+  'mnist-cnn': () => ZOO['mnist-cnn'].build(),
+};
+const PEER_NAMES: Record<string, string | undefined> = {
+  lenet5: 'lenet5',
+  baseline: 'baseline-fashion-mnist',
+  'baseline-cifar10': 'baseline-cifar10',
+  'vgg-cifar': 'vgg-cifar',
+};
+
+interface BenchResult {
+  model: string;
+  framework: string;
+  backend: string;
+  batchSize: number;
+  trainImagesPerSecond: number;
+  inferImagesPerSecond: number;
+  tensorsLeakedPerStep: number;
+}
+
+interface PeerResult {
+  model: string;
+  framework: string;
+  trainImagesPerSecond: number;
+  inferImagesPerSecond: number;
+  threads: number;
+}
+
+const WARM_UP_STEPS = 3;
+
+async function timeSteps(steps: number, step: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < WARM_UP_STEPS; i++) await step();
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  return (performance.now() - start) / 1000;
+}
+
+async function benchModel(name: string, backend: string, batchSize: number, steps: number): Promise<BenchResult> {
+  clearSession();
+  setRandomSeed(0);
+  const model = (BENCH_MODELS[name] as () => FunctionalModel)();
+  model.compile({ loss: 'categorical_crossentropy', optimizer: 'adam' });
+  const inputShape = model.inputs[0]?.shape.slice(1) as number[];
+  const classes = model.outputs[0]?.shape[1] as number;
+  const x = tf.randomNormal([batchSize, ...inputShape], 0, 1, 'float32', 1);
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, classes, 'int32', 2), classes).toFloat());
+
+  const inferSeconds = await timeSteps(steps, async () => {
+    const out = model.predict(x, { batchSize }) as tf.Tensor;
+    await out.data();
+    out.dispose();
+  });
+  let before = 0;
+  const trainSeconds = await timeSteps(steps, async () => {
+    if (before === 0) before = tf.memory().numTensors;
+    await model.tfModel.trainOnBatch(x, y);
+  });
+  const leaked = (tf.memory().numTensors - before) / (steps + WARM_UP_STEPS - 1);
+  tf.dispose([x, y]);
+  model.tfModel.dispose();
+  return {
+    model: name,
+    framework: `tfjs-${tf.version.tfjs}`,
+    backend,
+    batchSize,
+    trainImagesPerSecond: Math.round((batchSize * steps * 10) / trainSeconds) / 10,
+    inferImagesPerSecond: Math.round((batchSize * steps * 10) / inferSeconds) / 10,
+    tensorsLeakedPerStep: leaked,
+  };
+}
+
+function runPeer(script: string, models: string[], batchSize: number, steps: number): PeerResult[] {
+  const python = '/usr/bin/python3';
+  const names = models.map((m) => PEER_NAMES[m]).filter((m): m is string => m !== undefined);
+  if (!existsSync(script)) throw new UsageError(`--peer: ${script} not found (it lives in ../shared/bench beside the repository); pass --peer-script`);
+  const result = spawnSync(python, [script, '--models', names.join(','), '--batch-size', String(batchSize), '--steps', String(steps)], { encoding: 'utf8' });
+  if (result.error !== undefined || result.status !== 0) {
+    const why = result.error?.message ?? (result.stderr.trim().split('\n').pop() ?? `exit code ${result.status}`);
+    throw new UsageError(`--peer: PyTorch peer failed (${why}); install it with: apt-get install -y python3-torch`);
+  }
+  return result.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as PeerResult);
+}
+
+runCli(async () => {
+  const argv = commandLine('$0 [--model lenet5,baseline,vgg-cifar] [--backend auto] [--batch-size 128] [--steps 20] [--peer]')
+    .option('model', { type: 'string', default: 'lenet5,baseline,vgg-cifar', describe: `comma-separated: ${Object.keys(BENCH_MODELS).join(', ')}` })
+    .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
+    .option('batch-size', { type: 'number', default: 128 })
+    .option('steps', { type: 'number', default: 20, describe: 'timed steps after 3 warm-up steps' })
+    .option('peer', { type: 'boolean', default: false, describe: 'also run PyTorch (CPU) and print the ratios' })
+    .option('peer-script', { type: 'string', default: join(__dirname, '..', '..', '..', 'shared', 'bench', 'torch_peer.py') })
+    .parseSync();
+  const models = String(argv.model).split(',').map((m) => m.trim());
+  for (const model of models) {
+    if (!(model in BENCH_MODELS)) throw new UsageError(`--model: unknown model '${model}'; the benchmark has ${formatChoices(Object.keys(BENCH_MODELS))}`);
+  }
+  const batchSize = checkFlag('batch-size', argv['batch-size'], 'positive integer');
+  const steps = checkFlag('steps', argv.steps, 'positive integer');
+  const choice = await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES));
+  process.stderr.write(`backend: ${choice.name} (${choice.description})\n`);
+  const ours: BenchResult[] = [];
+  for (const model of models) {
+    const result = await benchModel(model, choice.name, batchSize, steps);
+    ours.push(result);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  if (!argv.peer) return;
+  const peers = runPeer(String(argv['peer-script']), models, batchSize, steps);
+  for (const peer of peers) process.stdout.write(`${JSON.stringify(peer)}\n`);
+  for (const result of ours) {
+    const peer = peers.find((p) => p.model === PEER_NAMES[result.model]);
+    if (peer === undefined) continue;
+    process.stdout.write(
+      `${JSON.stringify({
+        model: result.model,
+        backend: result.backend,
+        peer: `${peer.framework} (${peer.threads} threads)`,
+        batchSize,
+        trainRatio: Math.round((result.trainImagesPerSecond / peer.trainImagesPerSecond) * 1000) / 1000,
+        inferRatio: Math.round((result.inferImagesPerSecond / peer.inferImagesPerSecond) * 1000) / 1000,
+      })}\n`,
+    );
+  }
+});
