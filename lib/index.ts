@@ -2,9 +2,7 @@
  * tfjs-keras: Keras's functional API, summaries and training on TensorFlow.js.
  * `import { Input, Conv2D, MaxPool2D, Flatten, Dense, Model } from 'tfjs-keras'`.
  */
-import { silenceCpuBanner, tf } from './tf';
-
-silenceCpuBanner();
+import { tf } from './tf';
 
 export { tf };
 export { clearSession, setRandomSeed, getRandomSeed } from './session';

@@ -11,6 +11,7 @@ import { AdoptedLayer } from './layers/adopted';
 import { wrapperOf, type Layer, type LayerInput } from './layers/layer';
 import { uniqueName } from './session';
 import { formatSummary, pythonTuple, type SummaryOptions, type SummaryRow, type SummaryTable } from './summary';
+import { explainModel } from './summary_explain';
 import { tf } from './tf';
 import { resolveCompile, type CompiledSettings, type CompileOptions } from './training/compile';
 import { tensorData, type TrainingData } from './training/data_source';
@@ -103,6 +104,7 @@ export class FunctionalModel {
   summary(options: SummaryOptions = {}): void {
     const print = options.printFn ?? ((line: string) => console.log(line));
     for (const line of formatSummary(this.summaryTable(), options)) print(line);
+    if (options.explain === true) for (const line of explainModel(this)) print(line);
   }
 
   /** Runs the model on data (inference mode: no dropout, BatchNormalization's moving statistics). */

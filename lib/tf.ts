@@ -8,12 +8,14 @@ import * as tf from '@tensorflow/tfjs';
  * The pure-JS cpu backend prints an "install tfjs-node" banner on its first tensor. The backends
  * module tells users which backend runs and how to get a faster one, so the banner is redundant.
  */
-export function silenceCpuBanner(): void {
+function silenceCpuBanner(): void {
   // Choosing the default backend now creates the cpu backend instance that will be used (an
   // instance made earlier by findBackend would be replaced), unless the user picked one already.
   tf.backend();
   const cpu = tf.findBackend('cpu') as (tf.KernelBackend & { firstUse?: boolean }) | null;
   if (cpu !== null && cpu.firstUse === true) cpu.firstUse = false;
 }
+
+silenceCpuBanner();
 
 export { tf };

@@ -22,6 +22,7 @@ import { createPresetAugmenter } from '../lib/data/augment';
 import { loadDataset, type Dataset } from '../lib/data';
 import { KerasError } from '../lib/errors';
 import { ZOO } from '../models';
+import { writeRunReport } from './report_run';
 import {
   checkpointFolder,
   readCheckpointState,
@@ -195,6 +196,12 @@ export async function trainRun(requested: RunConfig, runDir: string, resume: boo
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   writeMetrics(runDir, metrics);
+  try {
+    await writeRunReport(runDir, dataset.test, report);
+  } catch (error) {
+    // The model and metrics are saved already: a failed report must not turn the run into a failure.
+    report(`report: not written (${error instanceof Error ? error.message : String(error)}); rebuild it with npm run report -- ${runDir}`);
+  }
   return { metrics, backend };
 }
 

@@ -1,9 +1,8 @@
 import { AUGMENT_PRESETS, createAugmenter, createPresetAugmenter } from '../../lib/data/augment';
 import { ConfigError } from '../../lib/errors';
 import { Random } from '../../lib/random';
-import { silenceCpuBanner, tf } from '../../lib/tf';
+import { tf } from '../../lib/tf';
 
-beforeAll(() => silenceCpuBanner());
 
 const HEIGHT = 6;
 const WIDTH = 5;

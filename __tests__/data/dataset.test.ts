@@ -13,9 +13,8 @@ import {
 } from '../../lib/data/dataset';
 import { ConfigError } from '../../lib/errors';
 import { Random } from '../../lib/random';
-import { silenceCpuBanner, tf } from '../../lib/tf';
+import { tf } from '../../lib/tf';
 
-beforeAll(() => silenceCpuBanner());
 
 /** Image i of a [1, 2, 1] set holds the values [i, i + 0.5], so pairs can be traced after reordering. */
 function tracedSet(labels: number[]): ImageSet {

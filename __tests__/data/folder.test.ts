@@ -8,9 +8,8 @@ import { loadImageFile, loadImageFolder } from '../../lib/data/folder';
 import { decodeImage, resizeBilinear } from '../../lib/data/image';
 import { ConfigError, DataError } from '../../lib/errors';
 import { Random } from '../../lib/random';
-import { silenceCpuBanner, tf } from '../../lib/tf';
+import { tf } from '../../lib/tf';
 
-beforeAll(() => silenceCpuBanner());
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
