@@ -11,7 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 function silenceCpuBanner(): void {
   // Choosing the default backend now creates the cpu backend instance that will be used (an
   // instance made earlier by findBackend would be replaced), unless the user picked one already.
-  tf.backend();
+  // When a backend with asynchronous start-up (wasm, loaded before this library) has the highest
+  // priority, the engine refuses until tf.ready(): then the cpu banner is not ours to silence.
+  try {
+    tf.backend();
+  } catch {
+    return;
+  }
   const cpu = tf.findBackend('cpu') as (tf.KernelBackend & { firstUse?: boolean }) | null;
   if (cpu !== null && cpu.firstUse === true) cpu.firstUse = false;
 }

@@ -19,7 +19,7 @@ runCli(async () => {
   await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES));
   const model = await loadModel(runDir);
   const batch = tf.tensor4d(Float32Array.from(pixels.flatMap((image) => Array.from(image))), [images.length, height, width, channels]);
-  const probabilities = (model.predict(batch) as tf.Tensor).arraySync() as number[][];
+  const probabilities = (await (model.predict(batch) as tf.Tensor).array()) as number[][];
   probabilities.forEach((row, i) => {
     const best = row.indexOf(Math.max(...row));
     process.stdout.write(`${images[i]}: ${config.classNames[best] ?? best} (${((row[best] ?? 0) * 100).toFixed(1)}%)\n`);

@@ -39,10 +39,10 @@ runCli(async () => {
   const pixels = loadImageFile(imagePath, shape);
   await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES));
   const model = await loadModel(runDir);
-  const maps = convolutionFeatureMaps(model, pixels);
+  const maps = await convolutionFeatureMaps(model, pixels);
   if (maps.length === 0) throw new UsageError(`model '${config.model}' in ${runDir} has no Conv2D layer, so there are no feature maps to show`);
 
-  const prediction = predictClasses(model, createImageSet(pixels, Int32Array.of(0), shape));
+  const prediction = await predictClasses(model, createImageSet(pixels, Int32Array.of(0), shape));
   const predicted = prediction.predicted[0] as number;
   const description = `predicted ${config.classNames[predicted] ?? predicted} (${percent(prediction.confidence[0] as number)})`;
   const [height, width, channels] = shape;

@@ -12,7 +12,7 @@ import { formatChoices } from '../lib/format';
 import { ZOO, ZOO_NAMES, isZooName, type ZooName } from '../models';
 import { checkFlag, commandLine, runCli, UsageError } from './cli';
 
-/** Float32 sums in another order: measured on llvmpipe, losses agree within ~1e-6, gradients within ~1e-5. */
+/** Float32 sums in another order: measured on llvmpipe, losses within ~1e-6, gradients within ~2e-4 (vgg-cifar, batch 4). */
 const LOSS_TOLERANCE = 1e-4;
 const GRADIENT_TOLERANCE = 1e-3;
 const LEARNING_RATE = 0.05;

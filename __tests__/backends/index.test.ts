@@ -8,10 +8,14 @@ describe('useBackend', () => {
 
   it('auto takes the fastest backend that starts, here at least wasm, and says what it skipped', async () => {
     const choice = await useBackend('auto');
-    expect(['gpu', 'tensorflow', 'wasm']).toContain(choice.name);
+    expect(['gpu', 'webgpu', 'tensorflow', 'wasm']).toContain(choice.name);
     expect(tf.getBackend()).toBe(choice.tfBackend);
     if (choice.name === 'wasm') {
-      expect(choice.skipped).toEqual([expect.stringMatching(/^gpu \(@tensorflow\/tfjs-node-gpu is (not installed|installed but failed to load)\)$/), expect.stringMatching(/^tensorflow \(@tensorflow\/tfjs-node is (not installed|installed but failed to load)\)$/)]);
+      expect(choice.skipped).toEqual([
+        expect.stringMatching(/^gpu \(@tensorflow\/tfjs-node-gpu is (not installed|installed but failed to load)\)$/),
+        expect.stringMatching(/^webgpu \(/),
+        expect.stringMatching(/^tensorflow \(@tensorflow\/tfjs-node is (not installed|installed but failed to load)\)$/),
+      ]);
     }
   });
 
@@ -31,7 +35,7 @@ describe('useBackend', () => {
 
   it('rejects an unknown name, listing the known ones', async () => {
     await expect(useBackend('cuda' as 'gpu')).rejects.toThrow(
-      "backend 'cuda': unknown backend; use one of 'auto', 'gpu', 'tensorflow', 'wasm' or 'cpu'",
+      "backend 'cuda': unknown backend; use one of 'auto', 'gpu', 'webgpu', 'tensorflow', 'wasm' or 'cpu'",
     );
   });
 });

@@ -28,10 +28,10 @@ function input(overrides: Partial<RunReportInput> = {}): RunReportInput {
 }
 
 describe('predictClasses', () => {
-  it('gives the argmax and its probability for every image, across batch boundaries', () => {
+  it('gives the argmax and its probability for every image, across batch boundaries', async () => {
     const model = input().model;
-    const all = predictClasses(model, test, 5);
-    const one = predictClasses(model, test, 256);
+    const all = await predictClasses(model, test, 5);
+    const one = await predictClasses(model, test, 256);
     expect(Array.from(all.predicted)).toEqual(Array.from(one.predicted));
     expect(all.predicted).toHaveLength(count);
     for (const p of all.confidence) expect(p).toBeGreaterThanOrEqual(1 / 3 - 1e-6);

@@ -12,7 +12,6 @@
  * exception naming the kernel that was running.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { BackendError } from '../errors';
 import { tf } from '../tf';
@@ -46,6 +45,7 @@ interface AdapterInfo {
 
 interface UncapturedErrorEvent {
   readonly error: { readonly message: string };
+  preventDefault(): void;
 }
 
 interface GpuDevice {
@@ -99,9 +99,9 @@ const VULKAN_INSTALL =
   'a GPU driver with Vulkan and the Vulkan loader (Debian/Ubuntu: `apt-get install libvulkan1`; ' +
   "NVIDIA's driver brings its Vulkan driver, Mesa's come in mesa-vulkan-drivers)";
 
-const SOFTWARE_INSTALL =
-  "Mesa's EGL and OpenGL ES for the software route (Debian/Ubuntu: " +
-  '`apt-get install libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri`)';
+const MESA_PACKAGES = '`apt-get install libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri`';
+
+const SOFTWARE_INSTALL = `Mesa's EGL and OpenGL ES for the software route (Debian/Ubuntu: ${MESA_PACKAGES})`;
 
 /** Dawn's default for the platform: the route to a real GPU. */
 function nativeRoute(): Route {
@@ -162,31 +162,36 @@ function sharedLibraryFound(library: string): boolean {
   }
 }
 
-/** Node's own require: Jest's module system cannot load `webgpu`, an ES module. */
-const nodeRequire = createRequire(__filename);
-
 function isMissingModule(error: unknown, module: string): boolean {
   const code = (error as { code?: string } | null)?.code;
   return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && firstLine(error).includes(module);
 }
 
+function checkDawnInstalled(): void {
+  try {
+    require.resolve('webgpu');
+  } catch (error) {
+    if (!isMissingModule(error, 'webgpu')) throw error;
+    throw new BackendError(
+      'webgpu',
+      'the package webgpu (Dawn for Node) is not installed; install it with ' +
+        `\`npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${tf.version.tfjs}\``,
+    );
+  }
+}
+
+/** The `webgpu` package, an ES module: Node 20.19 and later require() it; older ones import() it. */
 async function loadDawn(): Promise<DawnPackage> {
   try {
-    return nodeRequire('webgpu') as DawnPackage;
+    // Loaded by name at run time: it is an optional dependency.
+    return require('webgpu') as DawnPackage;
   } catch (error) {
-    if (isMissingModule(error, 'webgpu')) {
-      throw new BackendError(
-        'webgpu',
-        'the package webgpu (Dawn for Node) is not installed; install it with ' +
-          '`npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0`',
-      );
-    }
     if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') {
       throw new BackendError('webgpu', `the package webgpu is installed but failed to load (${firstLine(error)})`);
     }
   }
-  // Node before 20.19 cannot require() an ES module, and TypeScript turns import() into require()
-  // in this CommonJS build; a function made at run time keeps the real import().
+  // TypeScript turns import() into require() in this CommonJS build; a function made at run time
+  // keeps the real import().
   const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<DawnPackage>;
   try {
     return await importModule('webgpu');
@@ -196,23 +201,29 @@ async function loadDawn(): Promise<DawnPackage> {
 }
 
 interface FoundAdapter {
+  readonly dawn: DawnPackage;
   readonly adapter: GpuAdapter;
   readonly gpu: Gpu;
   readonly route: Route;
   readonly software: boolean;
 }
 
+/** The routes whose driver loader is present; the others go into `attempts`, with what is missing. */
+function usableRoutes(allowSoftware: boolean, attempts: string[]): Route[] {
+  return routesToTry(allowSoftware).filter((route) => {
+    if (process.platform !== 'linux' || route.loaderLibrary === null || sharedLibraryFound(route.loaderLibrary)) return true;
+    attempts.push(`${route.name}: ${route.loaderLibrary} is not installed`);
+    return false;
+  });
+}
+
 /**
  * Asks each route for an adapter and takes the first hardware one, else (when allowed) the first
  * software one. `attempts` collects, per route, why it gave nothing usable.
  */
-async function findAdapter(dawn: DawnPackage, options: WebgpuOptions, attempts: string[]): Promise<FoundAdapter | null> {
+async function findAdapter(dawn: DawnPackage, routes: readonly Route[], options: WebgpuOptions, attempts: string[]): Promise<FoundAdapter | null> {
   let softwareFallback: FoundAdapter | null = null;
-  for (const route of routesToTry(options.allowSoftware)) {
-    if (process.platform === 'linux' && route.loaderLibrary !== null && !sharedLibraryFound(route.loaderLibrary)) {
-      attempts.push(`${route.name}: ${route.loaderLibrary} is not installed`);
-      continue;
-    }
+  for (const route of routes) {
     // Mesa's EGL otherwise looks for an X11 or Wayland display, which servers and CI lack; Dawn
     // initialises EGL on the first request, so the variable still takes effect when set here.
     if (route === OPENGLES_ROUTE && process.env['EGL_PLATFORM'] === undefined) process.env['EGL_PLATFORM'] = 'surfaceless';
@@ -230,7 +241,7 @@ async function findAdapter(dawn: DawnPackage, options: WebgpuOptions, attempts: 
       attempts.push(`${route.name}: no adapter`);
       continue;
     }
-    const found = { adapter, gpu, route, software: isSoftware(adapter.info) };
+    const found = { dawn, adapter, gpu, route, software: isSoftware(adapter.info) };
     if (!found.software) return found;
     if (options.allowSoftware) {
       softwareFallback ??= found;
@@ -254,14 +265,19 @@ function allLimits(adapter: GpuAdapter): Record<string, number> {
 /**
  * Turns Dawn's uncaptured errors into exceptions. Dawn for Node reports a validation error while
  * the WebGPU call that caused it runs, so the kernel that made the call is still on the stack.
+ * The first error is kept for good: the command buffer that held the failed kernel is rejected
+ * when submitted, with every other kernel batched in it, so results computed since then may be
+ * garbage, and only refusing all later work keeps them from being read as numbers.
  */
 class GpuErrorTrap {
   private readonly kernels: string[] = [];
-  private pending: string | null = null;
+  private failure: string | null = null;
 
   record(message: string): void {
+    if (this.failure !== null) return;
+    const dawnSaid = `Dawn reported "${firstLine(message)}"`;
     const kernel = this.kernels[this.kernels.length - 1];
-    this.pending ??= `${kernel === undefined ? 'outside any kernel' : `in kernel ${kernel}`}, Dawn reported: ${message.trim().replace(/\s*\n\s*/g, ' ')}`;
+    this.failure = kernel === undefined ? `the GPU failed outside any kernel: ${dawnSaid}` : `kernel ${kernel} failed on the GPU: ${dawnSaid}`;
   }
 
   enter(kernel: string): void {
@@ -272,12 +288,13 @@ class GpuErrorTrap {
     this.kernels.pop();
   }
 
-  /** Throws the error reported since the last call, if any, and forgets it. */
   throwIfFailed(): void {
-    if (this.pending === null) return;
-    const reason = this.pending;
-    this.pending = null;
-    throw new BackendError('webgpu', `${reason}; the result would be wrong, so it was not returned`);
+    if (this.failure === null) return;
+    throw new BackendError(
+      'webgpu',
+      `${this.failure}; results computed on this device since then may be wrong, so it takes no more work ` +
+        'in this process (restart it, or choose another backend)',
+    );
   }
 }
 
@@ -290,6 +307,7 @@ function guardKernels(trap: GpuErrorTrap): void {
   for (const config of tf.getKernelsForBackend('webgpu')) {
     const kernelFunc = config.kernelFunc;
     const guarded: tf.KernelFunc = (args) => {
+      trap.throwIfFailed();
       trap.enter(config.kernelName);
       try {
         const outputs = kernelFunc(args);
@@ -315,11 +333,13 @@ function guardReads(backend: ReadableBackend, trap: GpuErrorTrap): void {
   const readSync = backend.readSync.bind(backend);
   backend.hasReadSyncWarned = true;
   backend.read = async (dataId) => {
+    trap.throwIfFailed();
     const values = await read(dataId);
     trap.throwIfFailed();
     return values;
   };
   backend.readSync = (dataId) => {
+    trap.throwIfFailed();
     try {
       return readSync(dataId);
     } catch (error) {
@@ -359,32 +379,59 @@ function loadWebgpuBackendPackage(): WebgpuBackendPackage {
   }
 }
 
+async function findAdapterOrThrow(options: WebgpuOptions): Promise<FoundAdapter> {
+  checkDawnInstalled();
+  const attempts: string[] = [];
+  const routes = usableRoutes(options.allowSoftware, attempts);
+  const found = routes.length > 0 ? await findAdapter(await loadDawn(), routes, options, attempts) : null;
+  if (found !== null) return found;
+  const installs = routesToTry(options.allowSoftware).map((route) => route.install).join(', or ');
+  const softwareHint =
+    options.allowSoftware || process.platform !== 'linux'
+      ? ''
+      : `; without a GPU, \`--backend webgpu\` runs on Mesa's software adapter (llvmpipe), given ${MESA_PACKAGES}`;
+  throw new BackendError(
+    'webgpu',
+    `no ${options.allowSoftware ? '' : 'hardware '}WebGPU adapter; tried ${attempts.join('; ')}; install ${installs}${softwareHint}`,
+  );
+}
+
 /** The backend this process registered, reused by later calls: one device per process. */
 let activated: WebgpuActivation | null = null;
 
 async function startBackend(found: FoundAdapter): Promise<WebgpuActivation> {
-  const { adapter, gpu, route, software } = found;
+  const { dawn, adapter, gpu, route, software } = found;
+  const description = describeAdapter(adapter.info, route);
+  // As tfjs's own start-up does: with timestamp queries, tf.time() reports the GPU's kernel time.
   const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-  const device = await adapter.requestDevice({ requiredLimits: allLimits(adapter), requiredFeatures });
+  let device: GpuDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits: allLimits(adapter), requiredFeatures });
+  } catch (error) {
+    throw new BackendError('webgpu', `the adapter ${description} refused a device with the limits it reports: ${firstLine(error)}`);
+  }
   const trap = new GpuErrorTrap();
-  device.addEventListener('uncapturederror', (event) => trap.record(event.error.message));
+  device.addEventListener('uncapturederror', (event) => {
+    // Without this Dawn also prints the error to stdout, where it would mix with a script's output.
+    event.preventDefault();
+    trap.record(event.error.message);
+  });
   void device.lost.then((info) => {
     if (info.reason !== 'destroyed') trap.record(`the GPU device was lost (${info.reason}): ${info.message}`);
   });
 
-  const dawn = nodeRequire('webgpu') as DawnPackage;
   Object.assign(globalThis, dawn.globals);
   installNavigatorGpu(gpu);
   const { WebGPUBackend } = loadWebgpuBackendPackage();
   // The package registered a start-up of its own that asks for too few limits; this one replaces it.
-  tf.removeBackend('webgpu');
+  if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => {
     const backend = new WebGPUBackend(device, adapter.info);
     guardReads(backend as unknown as ReadableBackend, trap);
     return backend;
   });
   guardKernels(trap);
-  return { adapterDescription: describeAdapter(adapter.info, route), software, route: route.name };
+  return { adapterDescription: description, software, route: route.name };
 }
 
 /**
@@ -393,25 +440,10 @@ async function startBackend(found: FoundAdapter): Promise<WebgpuActivation> {
  * saying what was tried and what to install when the packages or an adapter are missing.
  */
 export async function activateWebgpu(options: WebgpuOptions): Promise<WebgpuActivation> {
-  if (activated === null || (activated.software && !options.allowSoftware)) {
-    if (activated !== null) {
-      throw new BackendError('webgpu', `no hardware WebGPU adapter; this process already uses the software adapter ${activated.adapterDescription}`);
-    }
-    const dawn = await loadDawn();
-    const attempts: string[] = [];
-    const found = await findAdapter(dawn, options, attempts);
-    if (found === null) {
-      const installs = routesToTry(options.allowSoftware).map((route) => route.install).join(', or ');
-      const softwareHint =
-        options.allowSoftware || process.platform !== 'linux'
-          ? ''
-          : "; without a GPU, `--backend webgpu` runs on Mesa's software adapter (llvmpipe) given " + SOFTWARE_INSTALL.replace(/ for the software route/, '');
-      throw new BackendError(
-        'webgpu',
-        `no ${options.allowSoftware ? '' : 'hardware '}WebGPU adapter; tried ${attempts.join('; ')}; install ${installs}${softwareHint}`,
-      );
-    }
-    activated = await startBackend(found);
+  if (activated === null) {
+    activated = await startBackend(await findAdapterOrThrow(options));
+  } else if (activated.software && !options.allowSoftware) {
+    throw new BackendError('webgpu', `no hardware WebGPU adapter; this process already uses the software adapter ${activated.adapterDescription}`);
   }
   let started: boolean;
   try {

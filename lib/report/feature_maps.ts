@@ -46,7 +46,7 @@ function convolutionLayers(model: FunctionalModel): FunctionalModel['layers'] {
  * Runs one image (`[height, width, channels]` values, the model's input shape) through the model
  * and keeps every Conv2D layer's output; none for a model without convolutions.
  */
-export function convolutionFeatureMaps(model: FunctionalModel, image: Float32Array): LayerFeatureMaps[] {
+export async function convolutionFeatureMaps(model: FunctionalModel, image: Float32Array): Promise<LayerFeatureMaps[]> {
   const layers = convolutionLayers(model);
   if (layers.length === 0) return [];
   const input = model.inputs[0];
@@ -60,10 +60,13 @@ export function convolutionFeatureMaps(model: FunctionalModel, image: Float32Arr
     return output.symbolic;
   });
   const probe = tf.model({ inputs: input.symbolic, outputs });
-  const maps = tf.tidy(() => {
-    const results = probe.predict(tf.tensor(image, [1, ...imageShape]));
-    return (Array.isArray(results) ? results : [results]).map((result) => ({ shape: result.shape, values: result.dataSync() as Float32Array }));
+  const results = tf.tidy(() => {
+    const predicted = probe.predict(tf.tensor(image, [1, ...imageShape]));
+    return Array.isArray(predicted) ? predicted : [predicted];
   });
+  // Read asynchronously: a GPU backend in Node cannot read tensors synchronously.
+  const maps = await Promise.all(results.map(async (result) => ({ shape: result.shape, values: (await result.data()) as Float32Array })));
+  tf.dispose(results);
   return maps.map(({ shape, values }, i) => ({
     name: (layers[i] as (typeof layers)[number]).name,
     layer: (layers[i] as (typeof layers)[number]).label,
@@ -75,13 +78,13 @@ export function convolutionFeatureMaps(model: FunctionalModel, image: Float32Arr
 }
 
 /** The first Conv2D layer's kernel, or null when the model has no convolution. */
-export function firstConvolutionFilters(model: FunctionalModel): ConvolutionFilters | null {
+export async function firstConvolutionFilters(model: FunctionalModel): Promise<ConvolutionFilters | null> {
   const layer = convolutionLayers(model)[0];
   if (layer === undefined) return null;
   const [kernel] = layer.getWeights();
   if (kernel === undefined || kernel.rank !== 4) throw new GraphError(layer.label, 'has no 4-D kernel among its weights');
   const [kernelHeight, kernelWidth, inputChannels, filters] = kernel.shape as [number, number, number, number];
-  return { layer: layer.label, kernelHeight, kernelWidth, inputChannels, filters, values: kernel.dataSync() as Float32Array };
+  return { layer: layer.label, kernelHeight, kernelWidth, inputChannels, filters, values: (await kernel.data()) as Float32Array };
 }
 
 /** One channel of a layer's maps, as a `height * width` row-major grid. */

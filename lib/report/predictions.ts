@@ -13,7 +13,7 @@ export interface Predictions {
 }
 
 /** Runs the model over the set in batches (inference mode), keeping only the argmax and its probability. */
-export function predictClasses(model: FunctionalModel, set: ImageSet, batchSize = 256): Predictions {
+export async function predictClasses(model: FunctionalModel, set: ImageSet, batchSize = 256): Promise<Predictions> {
   const predicted = new Int32Array(set.count);
   const confidence = new Float32Array(set.count);
   const size = imageSize(set.imageShape);
@@ -22,10 +22,12 @@ export function predictClasses(model: FunctionalModel, set: ImageSet, batchSize 
     const [classes, probabilities] = tf.tidy(() => {
       const batch = tf.tensor4d(set.images.subarray(start * size, (start + count) * size), [count, ...set.imageShape]);
       const output = model.predict(batch) as tf.Tensor2D;
-      return [output.argMax(-1).dataSync(), output.max(-1).dataSync()];
+      return [output.argMax(-1), output.max(-1)];
     });
-    predicted.set(classes, start);
-    confidence.set(probabilities, start);
+    // Read asynchronously: a GPU backend in Node cannot read tensors synchronously.
+    predicted.set(await classes.data(), start);
+    confidence.set(await probabilities.data(), start);
+    tf.dispose([classes, probabilities]);
   }
   return { predicted, confidence };
 }

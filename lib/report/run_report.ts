@@ -99,7 +99,7 @@ class FigureCollector {
 /** Builds the page and the PNG figures; runs the model over the whole test set once. */
 export async function buildRunReport(input: RunReportInput): Promise<RunReport> {
   const collector = new FigureCollector();
-  const predictions = predictClasses(input.model, input.test);
+  const predictions = await predictClasses(input.model, input.test);
   const matrix = confusionMatrix(input.test.labels, predictions.predicted, input.classNames);
   const sections = [
     await trainingSection(input, collector),
@@ -159,7 +159,7 @@ async function mistakesSection(input: RunReportInput, predictions: Predictions, 
 }
 
 async function filtersSection(model: FunctionalModel, collector: FigureCollector): Promise<ReportSection | null> {
-  const filters = firstConvolutionFilters(model);
+  const filters = await firstConvolutionFilters(model);
   if (filters === null) return null;
   const text =
     filters.inputChannels === 3
@@ -177,7 +177,7 @@ async function featureMapsSection(input: RunReportInput, predictions: Prediction
   if (test.count === 0 || !model.layers.some((layer) => layer.className === 'Conv2D')) return null;
   const index = Math.min(input.featureMapImage ?? 0, test.count - 1);
   const size = imageSize(test.imageShape);
-  const maps = convolutionFeatureMaps(model, test.images.slice(index * size, (index + 1) * size));
+  const maps = await convolutionFeatureMaps(model, test.images.slice(index * size, (index + 1) * size));
   const name = (label: number): string => classNames[label] ?? String(label);
   const predicted = predictions.predicted[index] as number;
   const description = `test image #${index}: true ${name(test.labels[index] as number)}, predicted ${name(predicted)} (${percent(predictions.confidence[index] as number)})`;

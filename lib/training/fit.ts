@@ -61,9 +61,10 @@ export interface TrainableModel {
   stopTraining: boolean;
 }
 
-function scalarValues(result: tf.Scalar | tf.Scalar[] | number | number[]): number[] {
+/** Reads results asynchronously: a GPU backend in Node cannot read tensors synchronously. */
+async function scalarValues(result: tf.Scalar | tf.Scalar[] | number | number[]): Promise<number[]> {
   const list = Array.isArray(result) ? result : [result];
-  return list.map((value) => (typeof value === 'number' ? value : value.dataSync()[0] ?? Number.NaN));
+  return Promise.all(list.map(async (value) => (typeof value === 'number' ? value : (await value.data())[0] ?? Number.NaN)));
 }
 
 function namedLogs(names: readonly string[], values: readonly number[], prefix = ''): Logs {
@@ -98,7 +99,7 @@ export async function evaluateData(model: TrainableModel, settings: CompiledSett
     const indices = range(start, Math.min(start + batchSize, data.count));
     const { xs, ys } = data.batch(indices, 'evaluate');
     const result = model.tfModel.evaluate(xs, ys, { batchSize: indices.length });
-    mean.add(scalarValues(result), indices.length);
+    mean.add(await scalarValues(result), indices.length);
     tf.dispose([xs, ys, result as tf.Tensor | tf.Tensor[]]);
     await yieldToEventLoop();
   }
@@ -167,7 +168,7 @@ export async function fitData(
       const { xs, ys } = train.batch(indices, 'train');
       let values: number[];
       try {
-        values = scalarValues(await model.tfModel.trainOnBatch(xs, ys));
+        values = await scalarValues(await model.tfModel.trainOnBatch(xs, ys));
       } finally {
         tf.dispose([xs, ys]);
       }

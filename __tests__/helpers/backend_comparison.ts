@@ -1,0 +1,102 @@
+/**
+ * Runs the same computation on the cpu backend (the reference) and on wasm with this library's
+ * kernels, from the same seeded inputs, and measures how far apart the results are.
+ */
+import { activateWasm } from '../../lib/backends/wasm';
+import { tf } from '../../lib/tf';
+
+export type BackendUnderTest = 'cpu' | 'wasm';
+
+/** Uniform values in [-1, 1) from a fixed seed (mulberry32), the same on every run and backend. */
+export function seededValues(size: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    values[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+export function seededTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape);
+}
+
+export interface Result {
+  shape: number[];
+  values: Float32Array | Int32Array | Uint8Array;
+}
+
+/** The largest absolute difference, relative to the largest magnitude of the reference. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let difference = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    difference = Math.max(difference, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
+    scale = Math.max(scale, Math.abs(expected[i] ?? 0));
+  }
+  if (Number.isNaN(difference)) return Infinity;
+  return scale === 0 ? difference : difference / scale;
+}
+
+/** Data buffers held by the active backend: kernels that leak intermediates make this grow. */
+export function heldBuffers(): number {
+  return tf.engine().backend.numDataIds();
+}
+
+/**
+ * Runs `build` on `backend` inside tidy and returns its outputs' shapes and values. On wasm it
+ * also checks that nothing was left behind: `build` must make its inputs itself.
+ */
+export async function runOn(backend: BackendUnderTest, build: () => tf.Tensor[]): Promise<Result[]> {
+  await tf.setBackend(backend);
+  const tensorsBefore = tf.memory().numTensors;
+  const buffersBefore = heldBuffers();
+  const results = tf.tidy(() => build().map((t) => ({ shape: t.shape, values: t.dataSync() as Result['values'] })));
+  if (tf.memory().numTensors !== tensorsBefore || heldBuffers() !== buffersBefore) {
+    throw new Error(
+      `${backend}: ${tf.memory().numTensors - tensorsBefore} tensors and ` +
+        `${heldBuffers() - buffersBefore} data buffers leaked`,
+    );
+  }
+  return results;
+}
+
+export interface Comparison {
+  cpu: Result[];
+  wasm: Result[];
+  /** Per output: the relative error of wasm against cpu. */
+  errors: number[];
+}
+
+export async function compareBackends(build: () => tf.Tensor[]): Promise<Comparison> {
+  const cpu = await runOn('cpu', build);
+  const wasm = await runOn('wasm', build);
+  const errors = cpu.map((expected, i) => {
+    const actual = wasm[i];
+    if (actual === undefined || actual.shape.join(',') !== expected.shape.join(',')) return Infinity;
+    return relativeError(actual.values, expected.values);
+  });
+  return { cpu, wasm, errors };
+}
+
+/** Expects every output of `build` to agree between cpu and wasm within `tolerance`. */
+export async function expectBackendsAgree(build: () => tf.Tensor[], tolerance = 1e-4): Promise<void> {
+  const { cpu, wasm, errors } = await compareBackends(build);
+  expect(wasm.map((r) => r.shape)).toEqual(cpu.map((r) => r.shape));
+  for (const error of errors) expect(error).toBeLessThan(tolerance);
+}
+
+/** For beforeAll: wasm with the training kernels, and the cpu backend's banner off. */
+export async function setUpBackends(): Promise<void> {
+  await tf.setBackend('cpu');
+  await activateWasm();
+}
+
+/** Runs a kernel directly, bypassing the ops' argument checks and gradients. */
+export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: object): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+}

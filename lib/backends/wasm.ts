@@ -1,0 +1,188 @@
+/**
+ * TensorFlow.js's WebAssembly backend, made able to train: it runs anywhere Node runs, with no
+ * native TensorFlow, and with the kernels in ./wasm_kernels it trains CNNs many times faster
+ * than the pure-JS cpu backend.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Worker as NodeWorker } from 'worker_threads';
+
+import { BackendError } from '../errors';
+import { tf } from '../tf';
+import { registerWasmTrainingKernels } from './wasm_kernels';
+import { loadWasmBackendPackage } from './wasm_kernels/kernel_utils';
+
+export interface WasmOptions {
+  /**
+   * Threads for XNNPACK's convolutions and matrix products (everything else runs on the calling
+   * thread). Default 1. Chosen once: the backend cannot change it after it has started. More
+   * than one starts the package's threaded build, which tfjs keeps off in Node (see below); it
+   * pays only with idle cores, as the extra threads spin while they wait for work.
+   */
+  threads?: number;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  return String(error);
+}
+
+/**
+ * Makes 'wasm' the active backend, with the training kernels registered. Throws `BackendError`
+ * when the package is missing, its WebAssembly module cannot start, or `threads` differs from
+ * what an already started backend uses.
+ */
+export async function activateWasm(options: WasmOptions = {}): Promise<void> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new BackendError('wasm', `threads must be a positive integer, got ${String(threads)}`);
+  }
+  try {
+    loadWasmBackendPackage();
+  } catch (error) {
+    throw new BackendError(
+      'wasm',
+      `@tensorflow/tfjs-backend-wasm could not be loaded (${describe(error)}); ` +
+        'install it with `npm install @tensorflow/tfjs-backend-wasm`',
+    );
+  }
+  registerWasmTrainingKernels();
+  const alreadyStarted = tf.engine().registry['wasm'] !== undefined;
+  if (alreadyStarted) {
+    const running = loadWasmBackendPackage().getThreadsCount();
+    if (options.threads !== undefined && running !== threads) {
+      throw new BackendError(
+        'wasm',
+        `it already runs with ${running} thread(s); the thread count is fixed when the backend first starts`,
+      );
+    }
+  } else if (threads > 1) {
+    prepareThreads(threads);
+  }
+
+  let started: boolean;
+  try {
+    started = await withLogicalCoresReported(alreadyStarted ? 1 : threads, () => tf.setBackend('wasm'));
+    await tf.ready();
+  } catch (error) {
+    throw new BackendError('wasm', `its WebAssembly module failed to start: ${describe(error)}`);
+  }
+  if (!started || tf.getBackend() !== 'wasm') {
+    throw new BackendError(
+      'wasm',
+      'its WebAssembly module failed to start (see the warning above); this needs Node >= 18 ' +
+        'and the .wasm files shipped in @tensorflow/tfjs-backend-wasm/dist',
+    );
+  }
+  if (!alreadyStarted && threads > 1) letProcessExitWithWorkers();
+}
+
+/*
+ * Threads. tfjs-backend-wasm 4.22 ships a threaded build but keeps it off in Node, and three
+ * things stand in its way there, each worked around below:
+ * 1. Emscripten starts its pthread workers from a blob: URL, which Node's worker_threads
+ *    refuses (ERR_WORKER_PATH): the worker script is written to a file and the blob URL swapped
+ *    for that path as the workers are made.
+ * 2. Each worker then loads the main script from a Blob holding the bundle's copy of the module
+ *    factory, whose source refers to the bundle's own variables: the worker is pointed at the
+ *    package's stand-alone copy of the same script instead.
+ * 3. The C++ caps the pool at half the logical cores (it assumes two hyper-threads per core), so
+ *    a 2-vCPU machine gets one thread whatever setThreadsCount asks: while the module starts,
+ *    os.cpus() reports twice the threads wanted.
+ * Once started, the workers are unreferenced so that they do not keep the process alive.
+ */
+
+type WorkerConstructor = typeof NodeWorker;
+
+interface EmscriptenThreads {
+  runningWorkers?: Array<{ unref(): void }>;
+  unusedWorkers?: Array<{ unref(): void }>;
+}
+
+let workerRedirectInstalled = false;
+
+function packageFile(relativePath: string): string {
+  return require.resolve(`@tensorflow/tfjs-backend-wasm/${relativePath}`);
+}
+
+/** The pthread worker script as a file, written once per package version and reused. */
+function writeWorkerScript(): string {
+  const { wasmWorkerContents } = require(packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
+  const mainScript = packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  // The package escapes newlines the same way before it wraps the script in a Blob: the
+  // template literal it ships turns the script's "\n" escapes into raw newlines.
+  const script =
+    wasmWorkerContents.replace(/\n/g, '\\n') +
+    `\n;(() => {\n` +
+    `  const handle = self.onmessage;\n` +
+    `  self.onmessage = (event) => {\n` +
+    `    if (event.data && event.data.cmd === 'load' && typeof event.data.urlOrBlob !== 'string') {\n` +
+    `      event.data.urlOrBlob = ${JSON.stringify(mainScript)};\n` +
+    `    }\n` +
+    `    return handle(event);\n` +
+    `  };\n` +
+    `})();\n`;
+  const version = loadWasmBackendPackage().version_wasm;
+  const file = path.join(os.tmpdir(), `tfjs-keras-wasm-${version}-${process.getuid?.() ?? 'user'}-worker.js`);
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== script) {
+    // Written beside and renamed, so that a process starting at the same time never reads half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, script);
+    fs.renameSync(partial, file);
+  }
+  return file;
+}
+
+/** Swaps blob: URLs for `workerFile` in every Worker that Emscripten makes through the global. */
+function redirectBlobWorkers(workerFile: string): void {
+  if (workerRedirectInstalled) return;
+  let redirecting: WorkerConstructor | undefined;
+  Object.defineProperty(globalThis, 'Worker', {
+    configurable: true,
+    get: () => redirecting,
+    set: (nodeWorker: WorkerConstructor) => {
+      redirecting = class extends nodeWorker {
+        constructor(url: string | URL, options?: ConstructorParameters<WorkerConstructor>[1]) {
+          super(String(url).startsWith('blob:') ? workerFile : url, options);
+        }
+      };
+    },
+  });
+  workerRedirectInstalled = true;
+}
+
+function prepareThreads(threads: number): void {
+  try {
+    redirectBlobWorkers(writeWorkerScript());
+  } catch (error) {
+    throw new BackendError('wasm', `cannot prepare its worker threads: ${describe(error)}`);
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  loadWasmBackendPackage().setThreadsCount(threads);
+}
+
+async function withLogicalCoresReported<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  if (threads <= 1) return start();
+  // The module object itself: the namespace import above is a copy under esModuleInterop.
+  const osModule = require('os') as typeof os;
+  const realCpus = osModule.cpus;
+  Reflect.set(osModule, 'cpus', () => {
+    const cpus = realCpus();
+    return Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]);
+  });
+  try {
+    return await start();
+  } finally {
+    Reflect.set(osModule, 'cpus', realCpus);
+  }
+}
+
+function letProcessExitWithWorkers(): void {
+  const backend = tf.engine().registry['wasm'] as unknown as { wasm?: { PThread?: EmscriptenThreads } } | undefined;
+  const threads = backend?.wasm?.PThread;
+  for (const worker of [...(threads?.runningWorkers ?? []), ...(threads?.unusedWorkers ?? [])]) worker.unref();
+}

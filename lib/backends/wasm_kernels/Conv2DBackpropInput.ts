@@ -1,0 +1,199 @@
+/**
+ * The input gradient of a 2-D convolution (also the forward pass of conv2dTranspose).
+ *
+ * dx[n, i, j, ci] = sum over kh, kw, co of dyStuffed[n, i + top - kh, j + left - kw, co] * W[kh, kw, ci, co],
+ * where dyStuffed is dy with (stride - 1) zeros between its pixels. That is a stride-1 forward
+ * convolution of the padded dyStuffed with W flipped in both spatial axes and its channel axes
+ * swapped, so it runs on XNNPACK's convolution. The wasm backend's own kernel is a plain loop.
+ * For dx with one or two channels, see NARROW_MAX_CHANNELS.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import { BackendError } from '../../errors';
+import { tf } from '../../tf';
+import {
+  asShape4D,
+  asWasmBackend,
+  CHANNELS_FIRST_TO_LAST,
+  CHANNELS_LAST_TO_FIRST,
+  expectOutputGradientShape,
+  explicitPadding,
+  heapView,
+  requireFloat32,
+  requireInput,
+  runWasmKernel,
+  transposeInfo,
+  withIntermediates,
+  type KernelArgs,
+  type TensorInfo,
+} from './kernel_utils';
+import { dilateAndPadSpatial } from './spatial_copy';
+
+const KERNEL_NAME = tf.Conv2DBackpropInput;
+
+export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const wasm = asWasmBackend(backend, KERNEL_NAME);
+  const dy = requireInput(inputs, 'dy', KERNEL_NAME);
+  const filter = requireInput(inputs, 'filter', KERNEL_NAME);
+  requireFloat32(dy, KERNEL_NAME);
+  requireFloat32(filter, KERNEL_NAME);
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    asShape4D(filter.shape, 'filter', KERNEL_NAME),
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  expectOutputGradientShape(dy, info, KERNEL_NAME);
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth } = info;
+  const channelsFirst = info.dataFormat === 'channelsFirst';
+
+  return withIntermediates(wasm, (scratch) => {
+    const dyNhwc = channelsFirst ? scratch.keep(transposeInfo(wasm, dy, CHANNELS_FIRST_TO_LAST)) : dy;
+
+    const stuffedHeight = (outHeight - 1) * strideHeight + 1;
+    const stuffedWidth = (outWidth - 1) * strideWidth + 1;
+    const padding = {
+      top: filterHeight - 1 - info.padInfo.top,
+      bottom: inHeight - stuffedHeight + info.padInfo.top,
+      left: filterWidth - 1 - info.padInfo.left,
+      right: inWidth - stuffedWidth + info.padInfo.left,
+    };
+    const convolvableAsIs =
+      strideHeight === 1 &&
+      strideWidth === 1 &&
+      padding.top >= 0 &&
+      padding.bottom >= 0 &&
+      padding.left >= 0 &&
+      padding.right >= 0;
+
+    let dxNhwc: TensorInfo;
+    if (convolvableAsIs && inChannels <= NARROW_MAX_CHANNELS && filterWidth > 1) {
+      const wideFilter = scratch.keep(flipIntoColumnTaps(wasm, filter));
+      const columnSums = scratch.keep(
+        runWasmKernel(
+          'Conv2D',
+          { x: dyNhwc, filter: wideFilter },
+          { strides: [1, 1], pad: explicitPadding(padding.top, padding.bottom, padding.left, padding.right), dilations: [1, 1], dataFormat: 'NHWC' },
+          wasm,
+        ),
+      );
+      dxNhwc = addShiftedColumns(wasm, columnSums, filterWidth, inChannels);
+    } else if (convolvableAsIs) {
+      const flipped = scratch.keep(flipAndSwapChannels(wasm, filter));
+      dxNhwc = runWasmKernel(
+        'Conv2D',
+        { x: dyNhwc, filter: flipped },
+        { strides: [1, 1], pad: explicitPadding(padding.top, padding.bottom, padding.left, padding.right), dilations: [1, 1], dataFormat: 'NHWC' },
+        wasm,
+      );
+    } else {
+      const flipped = scratch.keep(flipAndSwapChannels(wasm, filter));
+      const stuffed = scratch.keep(dilateAndPadSpatial(wasm, dyNhwc, padding, strideHeight, strideWidth));
+      dxNhwc = runWasmKernel(
+        'Conv2D',
+        { x: stuffed, filter: flipped },
+        { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC' },
+        wasm,
+      );
+    }
+    const expectedDx = [batchSize, inHeight, inWidth, inChannels].join(',');
+    if (dxNhwc.shape.join(',') !== expectedDx) {
+      wasm.disposeData(dxNhwc.dataId);
+      throw new BackendError('wasm', `kernel ${KERNEL_NAME}: computed dx [${dxNhwc.shape.join(', ')}], expected [${expectedDx}]`);
+    }
+    if (!channelsFirst) return dxNhwc;
+    scratch.keep(dxNhwc);
+    return transposeInfo(wasm, dxNhwc, CHANNELS_LAST_TO_FIRST);
+  });
+}
+
+/**
+ * XNNPACK computes 8 output channels at a time, so a convolution producing 1 or 2 channels (the
+ * input gradient of a first layer fed grey or two-channel images) wastes most of its work. Up to
+ * this many channels, the kernel's columns become output channels instead: a KH x 1 convolution
+ * gives, for every column tap kw, its partial sum at each position, and a JS pass adds each
+ * output pixel's KW partial sums from the columns they were computed at.
+ */
+const NARROW_MAX_CHANNELS = 2;
+
+/** W[kh, kw, ci, co] to F[kh, 0, co, kw * CI + ci] = W[KH-1-kh, KW-1-kw, ci, co]. */
+function flipIntoColumnTaps(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const [height, width, inChannels, outChannels] = asShape4D(filter.shape, 'filter', KERNEL_NAME);
+  const tapOutputs = width * inChannels;
+  const out = backend.makeOutput([height, 1, outChannels, tapOutputs], 'float32');
+  const source = heapView(backend, filter);
+  const target = heapView(backend, out);
+  for (let kh = 0; kh < height; kh++) {
+    for (let kw = 0; kw < width; kw++) {
+      const sourceTap = ((height - 1 - kh) * width + (width - 1 - kw)) * inChannels * outChannels;
+      for (let ci = 0; ci < inChannels; ci++) {
+        for (let co = 0; co < outChannels; co++) {
+          target[(kh * outChannels + co) * tapOutputs + kw * inChannels + ci] = source[sourceTap + ci * outChannels + co] as number;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** dx[n, i, j, ci] = sum over kw of partial[n, i, j + kw, kw * CI + ci]. */
+function addShiftedColumns(
+  backend: BackendWasm,
+  partial: TensorInfo,
+  filterWidth: number,
+  channels: number,
+): TensorInfo {
+  const [batch, height, paddedWidth, tapOutputs] = asShape4D(partial.shape, 'partial sums', KERNEL_NAME);
+  const width = paddedWidth - filterWidth + 1;
+  const out = backend.makeOutput([batch, height, width, channels], 'float32');
+  const source = heapView(backend, partial);
+  const target = heapView(backend, out);
+  const diagonalStep = tapOutputs + channels;
+  let to = 0;
+  for (let row = 0; row < batch * height; row++) {
+    const rowStart = row * paddedWidth * tapOutputs;
+    for (let j = 0; j < width; j++) {
+      for (let ci = 0; ci < channels; ci++, to++) {
+        let sum = 0;
+        for (let kw = 0, from = rowStart + j * tapOutputs + ci; kw < filterWidth; kw++, from += diagonalStep) {
+          sum += source[from] as number;
+        }
+        target[to] = sum;
+      }
+    }
+  }
+  return out;
+}
+
+/** W[kh, kw, ci, co] to W'[kh, kw, co, ci] = W[KH-1-kh, KW-1-kw, ci, co]. Filters are small; one JS pass. */
+function flipAndSwapChannels(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const [height, width, inChannels, outChannels] = asShape4D(filter.shape, 'filter', KERNEL_NAME);
+  const out = backend.makeOutput([height, width, outChannels, inChannels], 'float32');
+  const source = heapView(backend, filter);
+  const target = heapView(backend, out);
+  const tapSize = inChannels * outChannels;
+  const taps = height * width;
+  for (let tap = 0; tap < taps; tap++) {
+    const sourceTap = (taps - 1 - tap) * tapSize;
+    const targetTap = tap * tapSize;
+    for (let ci = 0; ci < inChannels; ci++) {
+      const sourceRow = sourceTap + ci * outChannels;
+      for (let co = 0; co < outChannels; co++) {
+        target[targetTap + co * inChannels + ci] = source[sourceRow + co] as number;
+      }
+    }
+  }
+  return out;
+}
+
+export const conv2DBackpropInputConfig: tf.KernelConfig = {
+  kernelName: KERNEL_NAME,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput,
+};
