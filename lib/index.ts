@@ -36,7 +36,7 @@ export {
 export { Activation, ActivationLayer } from './layers/activation';
 export { Concatenate, ConcatenateLayer, Add, AddLayer, type ConcatenateOptions } from './layers/merge';
 export { Model, FunctionalModel, loadModel, type ModelOptions } from './model';
-export { useBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends';
+export { useBackend, BACKEND_NAMES, type BackendName, type BackendChoice, type UseBackendOptions } from './backends';
 export {
   LOSS_NAMES,
   OPTIMIZER_NAMES,

@@ -107,6 +107,7 @@ runCli(async () => {
     .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
     .option('batch-size', { type: 'number', default: 128 })
     .option('steps', { type: 'number', default: 20, describe: 'timed steps after 3 warm-up steps' })
+    .option('threads', { type: 'number', describe: 'wasm backend: threads (default: one per core)' })
     .option('peer', { type: 'boolean', default: false, describe: 'also run PyTorch (CPU) and print the ratios' })
     .option('peer-script', { type: 'string', default: join(__dirname, '..', '..', '..', 'shared', 'bench', 'torch_peer.py') })
     .parseSync();
@@ -116,7 +117,8 @@ runCli(async () => {
   }
   const batchSize = checkFlag('batch-size', argv['batch-size'], 'positive integer');
   const steps = checkFlag('steps', argv.steps, 'positive integer');
-  const choice = await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES));
+  const threads = argv.threads === undefined ? {} : { threads: checkFlag('threads', argv.threads, 'positive integer') };
+  const choice = await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES), threads);
   process.stderr.write(`backend: ${choice.name} (${choice.description})\n`);
   const ours: BenchResult[] = [];
   for (const model of models) {

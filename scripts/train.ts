@@ -68,6 +68,7 @@ runCli(async () => {
     .option('optimizer', { type: 'string', describe: `${OPTIMIZER_NAMES.join(', ')} (default: the course's)` })
     .option('lr', { type: 'number', describe: "learning rate (default: Keras's for the optimizer)" })
     .option('backend', { type: 'string', describe: `${BACKEND_NAMES.join(', ')} (default auto)` })
+    .option('threads', { type: 'number', describe: 'wasm backend: threads (default: one per core)' })
     .option('train-limit', { type: 'number', describe: 'use at most this many training images' })
     .option('test-limit', { type: 'number', describe: 'use at most this many test images' })
     .option('validation-split', { type: 'number', describe: 'fraction of the training images to validate on (default 0)' })
@@ -93,7 +94,8 @@ runCli(async () => {
       throw new UsageError(`${runDir} already holds a run; pass --resume to continue it or choose another --out`);
     }
   }
-  const { metrics } = await trainRun(config, runDir, argv['resume'] === true, print);
+  const threads = argv['threads'] === undefined ? {} : { threads: checkFlag('threads', argv['threads'], 'positive integer') };
+  const { metrics } = await trainRun(config, runDir, argv['resume'] === true, print, threads);
   print(
     `test accuracy ${(metrics.testAccuracy * 100).toFixed(2)}% (loss ${metrics.testLoss.toFixed(4)}) on ${metrics.testExamples} images; ` +
       `${metrics.trainImagesPerSecond} training images/s on ${metrics.backend}; ${metrics.seconds}s; saved in ${runDir}`,

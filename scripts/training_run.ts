@@ -17,6 +17,7 @@ import {
   type BackendChoice,
   type Callback,
   type FunctionalModel,
+  type UseBackendOptions,
 } from '../lib';
 import { createPresetAugmenter } from '../lib/data/augment';
 import { loadDataset, type Dataset } from '../lib/data';
@@ -108,10 +109,16 @@ export interface RunOutcome {
 }
 
 /** Trains (or resumes) the run in `runDir`, writing its files; returns the final metrics. */
-export async function trainRun(requested: RunConfig, runDir: string, resume: boolean, report: Report): Promise<RunOutcome> {
+export async function trainRun(
+  requested: RunConfig,
+  runDir: string,
+  resume: boolean,
+  report: Report,
+  machine: UseBackendOptions = {},
+): Promise<RunOutcome> {
   const started = performance.now();
   setRandomSeed(requested.seed);
-  const backend = await useBackend(requested.backend);
+  const backend = await useBackend(requested.backend, machine);
   report(`backend: ${backend.name} (${backend.description})${backend.skipped.length ? `; skipped ${backend.skipped.join('; ')}` : ''}`);
 
   const dataset = loadRunDataset(requested);

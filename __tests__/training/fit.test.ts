@@ -2,7 +2,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { clearSession, Dense, DivergenceError, Flatten, Input, loadModel, Model, setRandomSeed, tf, type Callback, type FunctionalModel } from '../../lib';
-import { imageSetData } from '../../lib/training/data_source';
+import { imageSetData, tensorData } from '../../lib/training/data_source';
 import { createImageSet } from '../../lib/data/dataset';
 
 /** Two Gaussian blobs, linearly separable: a logistic model must learn them. */
@@ -40,6 +40,29 @@ describe('fit', () => {
     expect(losses[4]!).toBeLessThan(losses[0]!);
     expect(history.history['accuracy']?.[4]).toBe(1);
     expect(await model.evaluate(x, y)).toEqual({ loss: expect.any(Number), accuracy: 1 });
+  });
+
+  it('shuffles each epoch as an uninterrupted run would, also when resumed at a later epoch', async () => {
+    const x = tf.tensor2d(Array.from({ length: 16 }, (_, i) => [i, 0]).flat(), [16, 2]);
+    const y = tf.tensor2d(Array.from({ length: 16 }, () => [1, 0]).flat(), [16, 2]);
+    const firstBatches = async (initialEpoch: number): Promise<number[][]> => {
+      const model = classifier();
+      model.compile({ loss: 'categorical_crossentropy', optimizer: tf.train.sgd(0) });
+      const seen: number[][] = [];
+      // Callbacks do not see which examples a batch holds: record what the data source is asked for.
+      const data = tensorData(x, y);
+      const recording = { count: data.count, batch: (indices: readonly number[], purpose: 'train' | 'evaluate') => {
+        if (purpose === 'train' && indices.length === 16) seen.push([...indices]);
+        return data.batch(indices, purpose);
+      } };
+      await model.fit(recording, { epochs: 3, batchSize: 16, initialEpoch, verbose: 0 });
+      return seen;
+    };
+    const uninterrupted = await firstBatches(0);
+    const resumed = await firstBatches(2);
+    expect(uninterrupted).toHaveLength(3);
+    expect(resumed).toEqual([uninterrupted[2]]);
+    expect(uninterrupted[0]).not.toEqual(uninterrupted[1]);
   });
 
   it('validates on the last fraction of the examples, as Keras does', async () => {

@@ -7,7 +7,7 @@
 import { BackendError } from '../errors';
 import { formatChoices } from '../format';
 import { tf } from '../tf';
-import { activateWasm } from './wasm';
+import { activateWasm, wasmThreads, type WasmOptions } from './wasm';
 import { activateWebgpu } from './webgpu';
 
 /**
@@ -75,8 +75,14 @@ async function activateNative(name: 'gpu' | 'tensorflow'): Promise<void> {
   await tf.ready();
 }
 
-/** Starts `name`; returns its description when it depends on the machine (WebGPU's adapter). */
-async function activate(name: Exclude<BackendName, 'auto'>, how: { auto: boolean }): Promise<string> {
+/** Options of {@link useBackend}. */
+export interface UseBackendOptions {
+  /** wasm only: threads for its convolutions and matrix products. Default: one per core. */
+  threads?: WasmOptions['threads'];
+}
+
+/** Starts `name`; returns its description, which can depend on the machine (WebGPU's adapter, wasm's threads). */
+async function activate(name: Exclude<BackendName, 'auto'>, how: { auto: boolean; options: UseBackendOptions }): Promise<string> {
   switch (name) {
     case 'gpu':
     case 'tensorflow':
@@ -88,9 +94,11 @@ async function activate(name: Exclude<BackendName, 'auto'>, how: { auto: boolean
         ? `WebGPU (Dawn) on the software adapter ${adapterDescription}: the CPU emulating a GPU, for testing, not for speed`
         : `WebGPU (Dawn) on ${adapterDescription}`;
     }
-    case 'wasm':
-      await activateWasm();
-      return DESCRIPTIONS[name];
+    case 'wasm': {
+      await activateWasm(how.options.threads === undefined ? {} : { threads: how.options.threads });
+      const threads = wasmThreads();
+      return `WebAssembly (XNNPACK, ${threads} thread${threads === 1 ? '' : 's'}) with tfjs-keras training kernels, no native dependency`;
+    }
     case 'cpu':
       await tf.setBackend('cpu');
       await tf.ready();
@@ -98,10 +106,9 @@ async function activate(name: Exclude<BackendName, 'auto'>, how: { auto: boolean
   }
 }
 
-const DESCRIPTIONS: Record<Exclude<BackendName, 'auto' | 'webgpu'>, string> = {
+const DESCRIPTIONS: Record<Exclude<BackendName, 'auto' | 'webgpu' | 'wasm'>, string> = {
   gpu: NATIVE_PACKAGES.gpu.description,
   tensorflow: NATIVE_PACKAGES.tensorflow.description,
-  wasm: 'WebAssembly (XNNPACK) with tfjs-keras training kernels, no native dependency',
   cpu: 'pure JavaScript (slow: for checking results, not for training)',
 };
 
@@ -112,18 +119,18 @@ const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['gpu', 'webgpu', 't
  * hardware adapter only), tensorflow, wasm and cpu, and reports what it skipped. Throws
  * `BackendError`, with how to install the missing piece, when a named backend cannot be used.
  */
-export async function useBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
+export async function useBackend(name: BackendName = 'auto', options: UseBackendOptions = {}): Promise<BackendChoice> {
   if (!BACKEND_NAMES.includes(name)) {
     throw new BackendError(String(name), `unknown backend; use one of ${formatChoices(BACKEND_NAMES)}`);
   }
   if (name !== 'auto') {
-    const description = await activate(name, { auto: false });
+    const description = await activate(name, { auto: false, options });
     return { name, tfBackend: tf.getBackend(), description, skipped: [] };
   }
   const skipped: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const description = await activate(candidate, { auto: true });
+      const description = await activate(candidate, { auto: true, options });
       return { name: candidate, tfBackend: tf.getBackend(), description, skipped };
     } catch (error) {
       skipped.push(`${candidate} (${summary(error)})`);

@@ -150,7 +150,7 @@ export async function fitData(
   const verbose = options.verbose ?? (sink.isTTY ? 1 : 0);
   const callbacks = options.callbacks ?? [];
   const { train, validation } = validationSource(data, options);
-  const random = new Random(getRandomSeed() ?? randomSeed());
+  const shuffleSeed = getRandomSeed() ?? randomSeed();
   const history: History = { epoch: [], history: {}, interrupted: false };
   const steps = Math.ceil(train.count / batchSize);
   let lastLogs: Logs = {};
@@ -160,7 +160,9 @@ export async function fitData(
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const callback of callbacks) await callback.onEpochBegin?.(epoch);
     if (verbose > 0) sink.write(`Epoch ${epoch + 1}/${epochs}\n`);
-    const order = options.shuffle === false ? range(0, train.count) : Array.from(random.permutation(train.count));
+    // Each epoch's order depends on the seed and the epoch alone, so a resumed run visits the
+    // examples in the order the uninterrupted run would have.
+    const order = options.shuffle === false ? range(0, train.count) : Array.from(new Random(shuffleSeed + epoch * 7919).permutation(train.count));
     const progbar = verbose > 0 ? new Progbar(steps, verbose === 1 ? sink : { ...sink, isTTY: false, write: sink.write }) : null;
     const mean = new RunningMean();
     for (let step = 0; step < steps; step++) {
