@@ -84,3 +84,9 @@ export class Random {
 export function randomSeed(): number {
   return Math.floor(Math.random() * TWO_POW_32);
 }
+
+/** `count` values uniform in [low, high) from `seed`: the same on every run, machine and backend. */
+export function seededUniform(count: number, seed: number, low = -1, high = 1): Float32Array {
+  const random = new Random(seed);
+  return Float32Array.from({ length: count }, () => random.uniform(low, high));
+}

@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { BACKEND_NAMES } from '../lib/backends';
 import { KerasError } from '../lib/errors';
 import { formatChoices } from '../lib/format';
 import { isZooName, ZOO_NAMES, type ZooName } from '../models';
@@ -45,6 +46,17 @@ export function commandLine(usage: string): Argv {
     .fail((message: string | undefined, error: Error | undefined) => {
       throw error ?? new UsageError(message ?? 'invalid arguments (see --help)');
     });
+}
+
+/**
+ * The command line of a command on a finished run (evaluate, predict, report, visualize): the
+ * `<run-dir>` positional and `--backend`; `command` names any further positionals.
+ */
+export function runFolderCommandLine(usage: string, command = '$0 <run-dir>'): Argv<{ 'run-dir': string | undefined; backend: string }> {
+  return commandLine(usage)
+    .command(command, false)
+    .positional('run-dir', { type: 'string', describe: 'a folder made by npm run train' })
+    .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') });
 }
 
 /** Checks a model name against the zoo, listing the zoo when it is not there. */

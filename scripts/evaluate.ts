@@ -1,15 +1,11 @@
 /** `npm run evaluate -- <run-dir> [--backend]`: re-evaluates a saved run on its test set. */
 import { BACKEND_NAMES, imageSetData, loadModel, useBackend } from '../lib';
-import { checkChoice, commandLine, runCli } from './cli';
+import { checkChoice, runFolderCommandLine, runCli } from './cli';
 import { readRunConfig } from './run_folder';
 import { loadRunDataset } from './training_run';
 
 runCli(async () => {
-  const argv = commandLine('$0 <run-dir>\n\nEvaluates the model of a training run on its test set.')
-    .command('$0 <run-dir>', false)
-    .positional('run-dir', { type: 'string', describe: 'a folder made by npm run train' })
-    .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
-    .parseSync();
+  const argv = runFolderCommandLine('$0 <run-dir>\n\nEvaluates the model of a training run on its test set.').parseSync();
   const runDir = String(argv['run-dir']);
   const config = readRunConfig(runDir);
   await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES));

@@ -1,15 +1,12 @@
 /** `npm run predict -- <run-dir> <image...>`: the class and probability of each image. */
 import { BACKEND_NAMES, loadModel, tf, useBackend } from '../lib';
 import { loadImageFile } from '../lib/data/image';
-import { checkChoice, commandLine, runCli } from './cli';
+import { checkChoice, runFolderCommandLine, runCli } from './cli';
 import { readRunConfig } from './run_folder';
 
 runCli(async () => {
-  const argv = commandLine('$0 <run-dir> <image...>\n\nPredicts the class of PNG or JPEG images with a trained run.')
-    .command('$0 <run-dir> <images..>', false)
-    .positional('run-dir', { type: 'string', describe: 'a folder made by npm run train' })
+  const argv = runFolderCommandLine('$0 <run-dir> <image...>\n\nPredicts the class of PNG or JPEG images with a trained run.', '$0 <run-dir> <images..>')
     .positional('images', { type: 'string', array: true, describe: 'PNG or JPEG files' })
-    .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
     .parseSync();
   const runDir = String(argv['run-dir']);
   const images = (argv['images'] as string[] | undefined) ?? [];

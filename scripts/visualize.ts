@@ -15,7 +15,7 @@ import { pixelsToImage } from '../lib/report/pixels';
 import { predictClasses } from '../lib/report/predictions';
 import { renderPng } from '../lib/report/render';
 import { TILE_WIDTH } from '../lib/report/run_report';
-import { checkChoice, commandLine, runCli, UsageError } from './cli';
+import { checkChoice, runFolderCommandLine, runCli, UsageError } from './cli';
 import { VISUALIZE_FOLDER, VISUALIZE_MANIFEST, writeRunReport, type VisualizeManifest } from './report_run';
 import { readRunConfig } from './run_folder';
 import { loadRunDataset } from './training_run';
@@ -26,11 +26,11 @@ function folderName(imagePath: string): string {
 }
 
 runCli(async () => {
-  const argv = commandLine('$0 <run-dir> <image>\n\nWrites the feature maps of every convolution layer for one image, as PNG files, and adds them to the report.')
-    .command('$0 <run-dir> <image>', false)
-    .positional('run-dir', { type: 'string', describe: 'a folder made by npm run train' })
+  const argv = runFolderCommandLine(
+    '$0 <run-dir> <image>\n\nWrites the feature maps of every convolution layer for one image, as PNG files, and adds them to the report.',
+    '$0 <run-dir> <image>',
+  )
     .positional('image', { type: 'string', describe: 'a PNG or JPEG file' })
-    .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
     .parseSync();
   const runDir = String(argv['run-dir']);
   const imagePath = String(argv['image']);

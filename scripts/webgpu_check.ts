@@ -6,6 +6,7 @@
  * counted after each step. Exit code 1 when a model is out of tolerance or leaks. Takes Mesa's
  * software adapter when there is no GPU, which is how the tests run it.
  */
+import { seededUniform } from '../lib/random';
 import { clearSession, setRandomSeed, tf, useBackend } from '../lib';
 import { activateWebgpu } from '../lib/backends/webgpu';
 import { formatChoices } from '../lib/format';
@@ -50,19 +51,6 @@ export interface CheckReport {
   models: ModelCheck[];
 }
 
-/** Uniform values in [-1, 1) from a fixed seed (mulberry32): the same images on every backend. */
-function seededValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** The largest absolute difference, relative to the largest magnitude of the reference. */
 function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
@@ -112,7 +100,7 @@ async function checkModel(name: ZooName, batchSize: number, steps: number): Prom
   const model = ZOO[name].build().tfModel;
   const inputShape = model.inputs[0]?.shape.slice(1) as number[];
   const classes = model.outputs[0]?.shape[1] as number;
-  const images = seededValues(batchSize * inputShape.reduce((a, b) => a * b, 1), 11);
+  const images = seededUniform(batchSize * inputShape.reduce((a, b) => a * b, 1), 11);
   const labels = Int32Array.from({ length: batchSize }, (_, i) => (i * 3) % classes);
   // Plain values, not tensors: each backend makes its own copies, so nothing crosses backends.
   const initialValues = await Promise.all(model.getWeights().map(async (weight) => ({ values: await weight.data(), shape: weight.shape })));

@@ -2,24 +2,14 @@
  * Runs the same computation on the cpu backend (the reference) and on wasm with this library's
  * kernels, from the same seeded inputs, and measures how far apart the results are.
  */
+import { seededUniform } from '../../lib/random';
 import { activateWasm } from '../../lib/backends/wasm';
 import { tf } from '../../lib/tf';
 
 export type BackendUnderTest = 'cpu' | 'wasm';
 
-/** Uniform values in [-1, 1) from a fixed seed (mulberry32), the same on every run and backend. */
-export function seededValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return values;
-}
+/** Uniform values in [-1, 1) from a fixed seed, the same on every run and backend. */
+export const seededValues = seededUniform;
 
 export function seededTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape);

@@ -1,3 +1,5 @@
+import { seededUniform } from '../../lib/random';
+
 /**
  * Plain-loop references, written from the definitions (the course's formulas and TensorFlow's
  * 'same' padding, which puts the odd extra row or column at the bottom and right), to check the
@@ -91,15 +93,9 @@ export function pool2dLoops(
   return out;
 }
 
-/** A deterministic pseudo-random array in [-1, 1) (a linear congruential generator). */
+/** A deterministic pseudo-random array in [-1, 1), as plain numbers for the nested loops. */
 export function seededValues(count: number, seed: number): number[] {
-  let state = seed >>> 0;
-  const values: number[] = [];
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values.push(state / 2 ** 31 - 1);
-  }
-  return values;
+  return Array.from(seededUniform(count, seed));
 }
 
 /** Reshapes a flat array into nested arrays of the given shape. */
