@@ -6,6 +6,7 @@
  * counted after each step. Exit code 1 when a model is out of tolerance or leaks. Takes Mesa's
  * software adapter when there is no GPU, which is how the tests run it.
  */
+import { heldBuffers, relativeError } from '../lib/backends/agreement';
 import { seededUniform } from '../lib/random';
 import { clearSession, setRandomSeed, tf, useBackend } from '../lib';
 import { activateWebgpu } from '../lib/backends/webgpu';
@@ -49,24 +50,6 @@ export interface CheckReport {
   batchSize: number;
   steps: number;
   models: ModelCheck[];
-}
-
-
-/** The largest absolute difference, relative to the largest magnitude of the reference. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let difference = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference = Math.max(difference, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
-    scale = Math.max(scale, Math.abs(expected[i] ?? 0));
-  }
-  if (Number.isNaN(difference)) return Infinity;
-  return scale === 0 ? difference : difference / scale;
-}
-
-function heldBuffers(): number {
-  return tf.engine().backend.numDataIds();
 }
 
 /** SGD steps from `initialWeights` on the active backend; reads only asynchronously, as WebGPU in Node requires. */

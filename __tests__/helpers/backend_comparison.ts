@@ -3,6 +3,9 @@
  * kernels, from the same seeded inputs, and measures how far apart the results are.
  */
 import { seededUniform } from '../../lib/random';
+import { heldBuffers, relativeError } from '../../lib/backends/agreement';
+
+export { heldBuffers, relativeError };
 import { activateWasm } from '../../lib/backends/wasm';
 import { tf } from '../../lib/tf';
 
@@ -20,22 +23,6 @@ export interface Result {
   values: Float32Array | Int32Array | Uint8Array;
 }
 
-/** The largest absolute difference, relative to the largest magnitude of the reference. */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let difference = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference = Math.max(difference, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
-    scale = Math.max(scale, Math.abs(expected[i] ?? 0));
-  }
-  if (Number.isNaN(difference)) return Infinity;
-  return scale === 0 ? difference : difference / scale;
-}
-
-/** Data buffers held by the active backend: kernels that leak intermediates make this grow. */
-export function heldBuffers(): number {
-  return tf.engine().backend.numDataIds();
-}
 
 /**
  * Runs `build` on `backend` inside tidy and returns its outputs' shapes and values. On wasm it
