@@ -1,32 +1,11 @@
 import { tf } from '../../../lib/tf';
+import { describePoolCase, POOL_CASES } from '../../helpers/window_cases';
 import { expectBackendsAgree, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
-
-interface PoolCase {
-  x: [number, number, number, number];
-  filter: [number, number];
-  strides: [number, number];
-  pad: 'valid' | 'same' | number;
-}
-
-const CASES: PoolCase[] = [
-  { x: [2, 8, 8, 3], filter: [2, 2], strides: [2, 2], pad: 'valid' },
-  { x: [2, 7, 7, 3], filter: [2, 2], strides: [2, 2], pad: 'valid' },
-  { x: [2, 7, 7, 3], filter: [2, 2], strides: [2, 2], pad: 'same' },
-  { x: [2, 9, 8, 4], filter: [3, 3], strides: [2, 2], pad: 'same' },
-  { x: [2, 9, 8, 4], filter: [3, 2], strides: [2, 1], pad: 'valid' },
-  { x: [1, 6, 6, 2], filter: [3, 3], strides: [1, 1], pad: 'same' },
-  { x: [2, 5, 5, 2], filter: [1, 1], strides: [2, 2], pad: 'valid' },
-  { x: [2, 6, 7, 3], filter: [3, 3], strides: [2, 2], pad: 1 },
-];
-
-function describeCase({ x, filter, strides, pad }: PoolCase): string {
-  return `x [${x.join(', ')}], window ${filter.join('x')}, strides ${strides.join('x')}, pad ${pad}`;
-}
 
 beforeAll(setUpBackends);
 
 describe('AvgPoolGrad on wasm', () => {
-  test.each(CASES.map((c, i) => [describeCase(c), c, i] as const))('matches cpu: %s', async (_, poolCase, index) => {
+  test.each(POOL_CASES.map((c, i) => [describePoolCase(c), c, i] as const))('matches cpu: %s', async (_, poolCase, index) => {
     await expectBackendsAgree(() => {
       const x = seededTensor(poolCase.x, 10 * index + 1) as tf.Tensor4D;
       const pool = (input: tf.Tensor4D): tf.Tensor4D => tf.avgPool(input, poolCase.filter, poolCase.strides, poolCase.pad);
