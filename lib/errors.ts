@@ -1,5 +1,24 @@
 import { formatShape, formatValue, type Shape } from './format';
 
+/**
+ * The message of anything thrown: the `message` of an Error or error-like object, else the value
+ * as text. Duck typed, because errors from Node's own modules may come from another realm (as
+ * under Jest) and fail `instanceof Error`.
+ */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { message } = error as { message?: unknown };
+    if (typeof message === 'string') return message;
+  }
+  return String(error);
+}
+
+/** The first line of {@link messageOf}, trimmed: for one-line reports. */
+export function firstLineOf(error: unknown): string {
+  const message = messageOf(error);
+  return (message.split('\n')[0] ?? message).trim();
+}
+
 /** The base of every error this library throws on purpose; `instanceof KerasError` tells them from bugs. */
 export class KerasError extends Error {
   constructor(message: string) {

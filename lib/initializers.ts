@@ -41,6 +41,20 @@ export interface WeightInitializers {
   bias?: InitializerLike;
 }
 
+/**
+ * A layer's kernel and bias initialisers, as tf.layers takes them, with Keras's defaults:
+ * 'glorot_uniform' for the kernel, 'zeros' for the bias.
+ */
+export function resolveWeightInitializers(
+  subject: string,
+  initializers: WeightInitializers = {},
+): { kernelInitializer: TfInitializer; biasInitializer: TfInitializer } {
+  return {
+    kernelInitializer: resolveInitializer(subject, 'initializers.kernel', initializers.kernel ?? 'glorot_uniform'),
+    biasInitializer: resolveInitializer(subject, 'initializers.bias', initializers.bias ?? 'zeros'),
+  };
+}
+
 export function resolveInitializer(
   subject: string,
   option: string,

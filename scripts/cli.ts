@@ -5,17 +5,12 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BACKEND_NAMES } from '../lib/backends';
-import { KerasError } from '../lib/errors';
+import { KerasError, firstLineOf } from '../lib/errors';
 import { formatChoices } from '../lib/format';
 import { isZooName, ZOO_NAMES, type ZooName } from '../models';
 
 /** Thrown for bad command-line usage; printed as one line, exit code 1. */
 export class UsageError extends KerasError {}
-
-function oneLine(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
-  return String(error);
-}
 
 /** Runs a command's main function, turning every failure into one line and exit code 1. */
 export function runCli(main: () => Promise<void> | void): void {
@@ -23,7 +18,7 @@ export function runCli(main: () => Promise<void> | void): void {
     .then(main)
     .catch((error: unknown) => {
       const known = error instanceof KerasError;
-      process.stderr.write(`error: ${oneLine(error)}\n`);
+      process.stderr.write(`error: ${firstLineOf(error)}\n`);
       if (process.env['TFJS_KERAS_DEBUG'] === '1' && error instanceof Error) {
         process.stderr.write(`${error.stack ?? ''}\n`);
       } else if (!known) {

@@ -10,6 +10,7 @@ import type { ImageSet } from '../lib/data/dataset';
 import { DataError } from '../lib/errors';
 import { withThousands } from '../lib/format';
 import { writeFileAtomic } from '../lib/io/atomic_file';
+import { readJsonFile } from '../lib/io/json_file';
 import { buildRunReport, type VisualizedImage } from '../lib/report/run_report';
 import type { Report } from './training_run';
 import { readMetrics, readRunConfig, type RunConfig, type RunMetrics } from './run_folder';
@@ -36,11 +37,7 @@ export interface VisualizeManifest {
 function readHistory(runDir: string): Record<string, number[]> {
   const path = join(runDir, 'history.json');
   if (!existsSync(path)) return {};
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, number[]>;
-  } catch (error) {
-    throw new DataError(path, `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  return readJsonFile(path) as Record<string, number[]>;
 }
 
 /** The images visualised so far, in name order; a folder without a readable manifest is skipped. */
@@ -53,12 +50,7 @@ export function readVisualizedImages(runDir: string): VisualizedImage[] {
     .sort()
     .map((name) => {
       const manifestPath = join(folder, name, VISUALIZE_MANIFEST);
-      let manifest: VisualizeManifest;
-      try {
-        manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as VisualizeManifest;
-      } catch (error) {
-        throw new DataError(manifestPath, `is not valid JSON (${error instanceof Error ? error.message : String(error)}); run npm run visualize again for this image`);
-      }
+      const manifest = readJsonFile(manifestPath, 'run npm run visualize again for this image') as VisualizeManifest;
       const figures = manifest.figures.map((figure) => {
         const path = join(folder, name, figure.file);
         if (!existsSync(path)) throw new DataError(path, `is listed in ${manifestPath} but missing; run npm run visualize again for this image`);

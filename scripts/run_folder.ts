@@ -4,11 +4,12 @@
  * (the model with its optimiser state after the last completed epoch) and the final `model.json`
  * with its weights. Every file is written atomically.
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { join } from 'path';
 import type { DatasetName } from '../lib/data';
 import { DataError } from '../lib/errors';
 import { writeJsonAtomic } from '../lib/io/atomic_file';
+import { readJsonFile } from '../lib/io/json_file';
 import type { BackendName, History, OptimizerName } from '../lib';
 import type { ZooName } from '../models';
 
@@ -63,11 +64,7 @@ export function defaultRunFolder(model: string, now = new Date()): string {
 
 function readJson(path: string, what: string): unknown {
   if (!existsSync(path)) throw new DataError(path, `not found: expected ${what}`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new DataError(path, `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  return readJsonFile(path);
 }
 
 export function writeRunConfig(runDir: string, config: RunConfig): void {

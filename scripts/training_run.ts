@@ -21,7 +21,7 @@ import {
 } from '../lib';
 import { createPresetAugmenter } from '../lib/data/augment';
 import { loadDataset, type Dataset } from '../lib/data';
-import { KerasError } from '../lib/errors';
+import { KerasError, messageOf } from '../lib/errors';
 import { ZOO } from '../models';
 import { writeRunReport } from './report_run';
 import {
@@ -207,7 +207,7 @@ export async function trainRun(
     await writeRunReport(runDir, dataset.test, report);
   } catch (error) {
     // The model and metrics are saved already: a failed report must not turn the run into a failure.
-    report(`report: not written (${error instanceof Error ? error.message : String(error)}); rebuild it with npm run report -- ${runDir}`);
+    report(`report: not written (${messageOf(error)}); rebuild it with npm run report -- ${runDir}`);
   }
   return { metrics, backend };
 }

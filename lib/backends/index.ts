@@ -4,7 +4,7 @@
  * the CPU (`@tensorflow/tfjs-node`), then WebAssembly (always installed, with this library's
  * training kernels), then pure JavaScript.
  */
-import { BackendError } from '../errors';
+import { BackendError, firstLineOf } from '../errors';
 import { formatChoices } from '../format';
 import { tf } from '../tf';
 import { activateWasm, wasmThreads, type WasmOptions } from './wasm';
@@ -44,14 +44,9 @@ const NATIVE_PACKAGES = {
   },
 } as const;
 
-function reason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
-}
-
 /** The gist of a BackendError for `auto`'s list of what it skipped: `@tensorflow/tfjs-node is not installed`. */
 function summary(error: unknown): string {
-  const text = error instanceof BackendError ? error.reason : reason(error);
+  const text = error instanceof BackendError ? error.reason : firstLineOf(error);
   return (text.split(/; | \(/)[0] ?? text).trim();
 }
 
@@ -61,8 +56,8 @@ async function activateNative(name: 'gpu' | 'tensorflow'): Promise<void> {
     // Loaded by name at run time: both packages are optional and usually absent.
     require(module);
   } catch (error) {
-    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && reason(error).includes(module);
-    throw new BackendError(name, missing ? `${module} is not installed; ${install}` : `${module} is installed but failed to load (${reason(error)}); ${install}`);
+    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && firstLineOf(error).includes(module);
+    throw new BackendError(name, missing ? `${module} is not installed; ${install}` : `${module} is installed but failed to load (${firstLineOf(error)}); ${install}`);
   }
   if (tf.findBackend('tensorflow') === null) {
     throw new BackendError(

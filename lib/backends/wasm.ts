@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Worker as NodeWorker } from 'worker_threads';
 
-import { BackendError } from '../errors';
+import { BackendError, messageOf } from '../errors';
 import { tf } from '../tf';
 import { registerWasmTrainingKernels } from './wasm_kernels';
 import { loadWasmBackendPackage } from './wasm_kernels/kernel_utils';
@@ -23,12 +23,6 @@ export interface WasmOptions {
    * wait for work, so on a machine busy with other work 1 can be faster.
    */
   threads?: number;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
-  return String(error);
 }
 
 /** The threads the started wasm backend runs with. */
@@ -51,7 +45,7 @@ export async function activateWasm(options: WasmOptions = {}): Promise<void> {
   } catch (error) {
     throw new BackendError(
       'wasm',
-      `@tensorflow/tfjs-backend-wasm could not be loaded (${describe(error)}); ` +
+      `@tensorflow/tfjs-backend-wasm could not be loaded (${messageOf(error)}); ` +
         'install it with `npm install @tensorflow/tfjs-backend-wasm`',
     );
   }
@@ -74,7 +68,7 @@ export async function activateWasm(options: WasmOptions = {}): Promise<void> {
     started = await withLogicalCoresReported(alreadyStarted ? 1 : threads, () => tf.setBackend('wasm'));
     await tf.ready();
   } catch (error) {
-    throw new BackendError('wasm', `its WebAssembly module failed to start: ${describe(error)}`);
+    throw new BackendError('wasm', `its WebAssembly module failed to start: ${messageOf(error)}`);
   }
   if (!started || tf.getBackend() !== 'wasm') {
     throw new BackendError(
@@ -166,7 +160,7 @@ function prepareThreads(threads: number): void {
   try {
     redirectBlobWorkers(writeWorkerScript());
   } catch (error) {
-    throw new BackendError('wasm', `cannot prepare its worker threads: ${describe(error)}`);
+    throw new BackendError('wasm', `cannot prepare its worker threads: ${messageOf(error)}`);
   }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   loadWasmBackendPackage().setThreadsCount(threads);

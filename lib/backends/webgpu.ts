@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { BackendError } from '../errors';
+import { BackendError, firstLineOf, messageOf } from '../errors';
 import { tf } from '../tf';
 
 /** What `activateWebgpu` found and started. */
@@ -142,11 +142,6 @@ function describeAdapter(info: AdapterInfo, route: Route): string {
   return `${unique.length > 0 ? unique.join(', ') : 'an unnamed adapter'} (${route.name})`;
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? message).trim();
-}
-
 const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
 
 /** Whether the dynamic loader would find `library` (Linux): LD_LIBRARY_PATH, ld.so's cache, the usual folders. */
@@ -164,7 +159,7 @@ function sharedLibraryFound(library: string): boolean {
 
 function isMissingModule(error: unknown, module: string): boolean {
   const code = (error as { code?: string } | null)?.code;
-  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && firstLine(error).includes(module);
+  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && firstLineOf(error).includes(module);
 }
 
 function checkDawnInstalled(): void {
@@ -187,7 +182,7 @@ async function loadDawn(): Promise<DawnPackage> {
     return require('webgpu') as DawnPackage;
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') {
-      throw new BackendError('webgpu', `the package webgpu is installed but failed to load (${firstLine(error)})`);
+      throw new BackendError('webgpu', `the package webgpu is installed but failed to load (${firstLineOf(error)})`);
     }
   }
   // TypeScript turns import() into require() in this CommonJS build; a function made at run time
@@ -196,7 +191,7 @@ async function loadDawn(): Promise<DawnPackage> {
   try {
     return await importModule('webgpu');
   } catch (error) {
-    throw new BackendError('webgpu', `the package webgpu is installed but failed to load (${firstLine(error)})`);
+    throw new BackendError('webgpu', `the package webgpu is installed but failed to load (${firstLineOf(error)})`);
   }
 }
 
@@ -234,7 +229,7 @@ async function findAdapter(dawn: DawnPackage, routes: readonly Route[], options:
       gpu = dawn.create(dawnOptions);
       adapter = await gpu.requestAdapter({ featureLevel: route.featureLevel, powerPreference: 'high-performance' });
     } catch (error) {
-      attempts.push(`${route.name}: ${error instanceof Error ? error.message.trim().replace(/\s*\n\s*/g, ' ') : String(error)}`);
+      attempts.push(`${route.name}: ${messageOf(error).trim().replace(/\s*\n\s*/g, ' ')}`);
       continue;
     }
     if (adapter === null) {
@@ -275,7 +270,7 @@ class GpuErrorTrap {
 
   record(message: string): void {
     if (this.failure !== null) return;
-    const dawnSaid = `Dawn reported "${firstLine(message)}"`;
+    const dawnSaid = `Dawn reported "${firstLineOf(message)}"`;
     const kernel = this.kernels[this.kernels.length - 1];
     this.failure = kernel === undefined ? `the GPU failed outside any kernel: ${dawnSaid}` : `kernel ${kernel} failed on the GPU: ${dawnSaid}`;
   }
@@ -374,7 +369,7 @@ function loadWebgpuBackendPackage(): WebgpuBackendPackage {
       'webgpu',
       isMissingModule(error, '@tensorflow/tfjs-backend-webgpu')
         ? `@tensorflow/tfjs-backend-webgpu is not installed; ${install}`
-        : `@tensorflow/tfjs-backend-webgpu is installed but failed to load (${firstLine(error)}); ${install}`,
+        : `@tensorflow/tfjs-backend-webgpu is installed but failed to load (${firstLineOf(error)}); ${install}`,
     );
   }
 }
@@ -408,7 +403,7 @@ async function startBackend(found: FoundAdapter): Promise<WebgpuActivation> {
   try {
     device = await adapter.requestDevice({ requiredLimits: allLimits(adapter), requiredFeatures });
   } catch (error) {
-    throw new BackendError('webgpu', `the adapter ${description} refused a device with the limits it reports: ${firstLine(error)}`);
+    throw new BackendError('webgpu', `the adapter ${description} refused a device with the limits it reports: ${firstLineOf(error)}`);
   }
   const trap = new GpuErrorTrap();
   device.addEventListener('uncapturederror', (event) => {
@@ -450,7 +445,7 @@ export async function activateWebgpu(options: WebgpuOptions): Promise<WebgpuActi
     started = await tf.setBackend('webgpu');
     await tf.ready();
   } catch (error) {
-    throw new BackendError('webgpu', `the backend failed to start on ${activated.adapterDescription}: ${firstLine(error)}`);
+    throw new BackendError('webgpu', `the backend failed to start on ${activated.adapterDescription}: ${firstLineOf(error)}`);
   }
   if (!started || tf.getBackend() !== 'webgpu') {
     throw new BackendError('webgpu', `the backend failed to start on ${activated.adapterDescription} (see the warning above)`);

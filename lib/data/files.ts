@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
-import { DataError } from '../errors';
+import { DataError, messageOf } from '../errors';
 
 /** What is at a path. */
 export type PathKind = 'file' | 'folder' | 'missing' | 'other';
@@ -88,10 +88,7 @@ const ERRNO_MEANINGS: Readonly<Record<string, string>> = {
  * and fail `instanceof Error`.
  */
 export function describeError(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    if (typeof code === 'string') return `${ERRNO_MEANINGS[code] ?? String(message)} (${code})`;
-    if (typeof message === 'string') return message;
-  }
-  return String(error);
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string') return `${ERRNO_MEANINGS[code] ?? messageOf(error)} (${code})`;
+  return messageOf(error);
 }

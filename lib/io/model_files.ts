@@ -11,6 +11,7 @@ import { join } from 'path';
 import { DataError } from '../errors';
 import { tf } from '../tf';
 import { writeFileAtomic, writeJsonAtomic } from './atomic_file';
+import { readJsonFile } from './json_file';
 // Checkpoints name this library's optimiser classes; they must be registered before loading.
 import '../training/rmsprop';
 
@@ -66,12 +67,7 @@ export async function saveModelFiles(
 function readModelJson(folder: string): ModelJson {
   const path = join(folder, 'model.json');
   if (!existsSync(path)) throw new DataError(folder, 'no model.json here: expected a folder written by model.save() or a training run');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new DataError(path, `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const json = readJsonFile(path);
   const manifest = (json as Partial<ModelJson>).weightsManifest;
   if (typeof json !== 'object' || json === null || !('modelTopology' in json) || !Array.isArray(manifest)) {
     throw new DataError(path, 'is not a TensorFlow.js layers model (modelTopology or weightsManifest missing)');

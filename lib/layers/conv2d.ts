@@ -1,7 +1,7 @@
 import { resolveActivation, type ActivationName, type TfjsActivation } from '../activations';
 import * as args from '../args';
 import { ConfigError } from '../errors';
-import { resolveInitializer, type WeightInitializers } from '../initializers';
+import { resolveWeightInitializers, type WeightInitializers } from '../initializers';
 import { conv2DOutputShape, type Padding, type Shape, type Window2D } from '../shapes';
 import { tf } from '../tf';
 import { Layer, type LayerOptions } from './layer';
@@ -54,7 +54,6 @@ export class Conv2DLayer extends Layer {
     }
     this.activation = resolveActivation(this.label, options.activation);
     this.useBias = args.boolean(this.label, 'useBias', options.useBias ?? true);
-    const initializers = options.initializers ?? {};
     this.tfLayer = this.wrap(
       tf.layers.conv2d({
         name: this.name,
@@ -65,8 +64,7 @@ export class Conv2DLayer extends Layer {
         dilationRate: [...this.window.dilation],
         activation: this.activation,
         useBias: this.useBias,
-        kernelInitializer: resolveInitializer(this.label, 'initializers.kernel', initializers.kernel ?? 'glorot_uniform'),
-        biasInitializer: resolveInitializer(this.label, 'initializers.bias', initializers.bias ?? 'zeros'),
+        ...resolveWeightInitializers(this.label, options.initializers),
         dataFormat: 'channelsLast',
       }),
       options,

@@ -1,6 +1,6 @@
 import { resolveActivation, type ActivationName, type TfjsActivation } from '../activations';
 import * as args from '../args';
-import { resolveInitializer, type WeightInitializers } from '../initializers';
+import { resolveWeightInitializers, type WeightInitializers } from '../initializers';
 import { denseOutputShape, type Shape } from '../shapes';
 import { tf } from '../tf';
 import { Layer, type LayerOptions } from './layer';
@@ -31,15 +31,13 @@ export class DenseLayer extends Layer {
     this.units = args.positiveInteger(this.label, 'units', units);
     this.activation = resolveActivation(this.label, options.activation);
     this.useBias = args.boolean(this.label, 'useBias', options.useBias ?? true);
-    const initializers = options.initializers ?? {};
     this.tfLayer = this.wrap(
       tf.layers.dense({
         name: this.name,
         units: this.units,
         activation: this.activation,
         useBias: this.useBias,
-        kernelInitializer: resolveInitializer(this.label, 'initializers.kernel', initializers.kernel ?? 'glorot_uniform'),
-        biasInitializer: resolveInitializer(this.label, 'initializers.bias', initializers.bias ?? 'zeros'),
+        ...resolveWeightInitializers(this.label, options.initializers),
       }),
       options,
     );
