@@ -7,11 +7,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Worker as NodeWorker } from 'worker_threads';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../errors';
 import { tf } from '../tf';
 import { registerWasmTrainingKernels } from './wasm_kernels';
 import { loadWasmBackendPackage } from './wasm_kernels/kernel_utils';
+import { startOwnKernels } from './wasm_kernels/own_kernels';
 
 export interface WasmOptions {
   /**
@@ -78,6 +80,7 @@ export async function activateWasm(options: WasmOptions = {}): Promise<void> {
     );
   }
   if (!alreadyStarted && threads > 1) letProcessExitWithWorkers();
+  await startOwnKernels(tf.backend() as BackendWasm, loadWasmBackendPackage().getThreadsCount());
 }
 
 /*

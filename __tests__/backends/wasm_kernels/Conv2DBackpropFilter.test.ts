@@ -1,48 +1,13 @@
-import { tf } from '../../../lib/tf';
-import { CONV_CASES, describeConvCase, type ConvCase } from '../../helpers/window_cases';
-import { expectBackendsAgree, runKernel, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+import { activateWasm } from '../../../lib/backends/wasm';
+import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
+import { setUpBackends } from '../../helpers/backend_comparison';
+import { defineFilterGradientTests } from '../../helpers/filter_gradient_cases';
 
-beforeAll(setUpBackends);
-
-describe('Conv2DBackpropFilter on wasm', () => {
-  test.each(CONV_CASES.map((c, i) => [describeConvCase(c), c, i] as const))('matches cpu: %s', async (_, convCase, index) => {
-    const [filterHeight, filterWidth, outChannels] = convCase.filter;
-    const filterShape = [filterHeight, filterWidth, convCase.x[3], outChannels];
-    await expectBackendsAgree(() => {
-      const x = seededTensor(convCase.x, 10 * index + 1) as tf.Tensor4D;
-      const filter = seededTensor(filterShape, 10 * index + 2) as tf.Tensor4D;
-      const convolve = (w: tf.Tensor4D): tf.Tensor4D => tf.conv2d(x, w, convCase.strides, convCase.pad);
-      const upstream = seededTensor(convolve(filter).shape, 10 * index + 3);
-      return [tf.grad((w: tf.Tensor) => convolve(w as tf.Tensor4D).mul(upstream).sum())(filter)];
-    });
-  });
-
-  test('takes NCHW input and explicit NCHW padding', async () => {
-    const pads: ConvCase['pad'][] = ['same', [[0, 0], [0, 0], [1, 1], [2, 0]]];
-    for (const pad of pads) {
-      const filterShape: [number, number, number, number] = [3, 3, 3, 4];
-      const { outShape } = tf.backend_util.computeConv2DInfo([2, 3, 7, 8], filterShape, 2, 1, pad, undefined, false, 'channelsFirst');
-      await expectBackendsAgree(() => {
-        const x = seededTensor([2, 3, 7, 8], 101);
-        const dy = seededTensor(outShape, 102);
-        return [runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad, dataFormat: 'NCHW', filterShape })];
-      });
-    }
-  });
-
-  test('honours dimRoundingMode with numeric padding', async () => {
-    await expectBackendsAgree(() => {
-      const x = seededTensor([2, 8, 8, 2], 111);
-      const dy = seededTensor([2, 5, 5, 3], 112);
-      return [
-        runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-          strides: 2,
-          pad: 1,
-          dataFormat: 'NHWC',
-          dimRoundingMode: 'ceil',
-          filterShape: [3, 3, 2, 3],
-        }),
-      ];
-    });
-  });
+beforeAll(async () => {
+  await activateWasm({ threads: 2 });
+  await setUpBackends();
+  // Without this, a failure to start our kernel would leave these cases testing the fallback.
+  expect(ownKernels()).not.toBeNull();
 });
+
+defineFilterGradientTests('our own kernel on 2 threads');

@@ -3,10 +3,13 @@
  *
  * dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh*sh + kh - top, ow*sw + kw - left, ci] * dy[n, oh, ow, co]
  *
- * Read with ci as the batch, (kh, kw) as the output pixel and n as the channel to reduce over,
- * this is itself a forward convolution: of x transposed to [ci, h, w, n] with dy transposed to a
- * [oh, ow, n, co] filter, the forward stride becoming the filter's dilation. That runs on
- * XNNPACK's convolution, the fastest code in the wasm binary, instead of a plain loop.
+ * On the threaded backend this runs our own SIMD kernel (filter_gradient_wat.ts) on every thread,
+ * reading x and dy in place. Elsewhere it falls back to a forward convolution on XNNPACK: read
+ * with ci as the batch, (kh, kw) as the output pixel and n as the channel to reduce over, the
+ * sum is a convolution of x transposed to [ci, h, w, n] with dy transposed to a [oh, ow, n, co]
+ * filter, the forward stride becoming the filter's dilation. That route pays for two transposes
+ * and XNNPACK's repacking of its huge filter on every call: at VGG's shapes it ran at 14 to 25
+ * GFLOP/s against 45 to 60 for our kernel on 2 threads (see the notes of issue 4).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -26,8 +29,16 @@ import {
   type KernelArgs,
   type TensorInfo,
 } from './kernel_utils';
+import { MAX_TILE_ROWS, MAX_TILE_VECTORS, TILE_FIELDS, tileKind } from './filter_gradient_wat';
+import { heapOffset, ownKernels, type OwnKernels } from './own_kernels';
 import { cropSpatial } from './spatial_copy';
 import { swapBatchAndChannels, swapBatchAndChannelsIsFaster } from './transposes';
+
+/**
+ * Bytes of x and dy per cache block of images: well inside a core's L2 (512 KiB on the machines
+ * measured), so that every tile of a thread's share finds the block there.
+ */
+const BLOCK_BYTES = 192 * 1024;
 
 const KERNEL_NAME = tf.Conv2DBackpropFilter;
 
@@ -53,11 +64,105 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
     const channelsFirst = info.dataFormat === 'channelsFirst';
     const xNhwc = channelsFirst ? scratch.keep(transposeInfo(wasm, x, CHANNELS_FIRST_TO_LAST)) : x;
     const dyNhwc = channelsFirst ? scratch.keep(transposeInfo(wasm, dy, CHANNELS_FIRST_TO_LAST)) : dy;
-    return filterGradientNhwc(wasm, xNhwc, dyNhwc, info, scratch);
+    const own = ownKernels();
+    if (own !== null && own.canRead(heapOffset(wasm, dyNhwc.dataId), 4 * (sizeOf(dyNhwc) + 4))) {
+      return filterGradientOwn(own, wasm, xNhwc, dyNhwc, info, scratch);
+    }
+    return filterGradientXnnpack(wasm, xNhwc, dyNhwc, info, scratch);
   });
 }
 
-function filterGradientNhwc(
+function sizeOf(info: TensorInfo): number {
+  return info.shape.reduce((product, dim) => product * dim, 1);
+}
+
+/** The output rows (or columns) whose tap `k` reads inside the input: [first, end). */
+function validOutputRange(tap: number, pad: number, stride: number, inSize: number, outSize: number): [number, number] {
+  const first = Math.max(0, Math.ceil((pad - tap) / stride));
+  const end = Math.min(outSize, Math.floor((inSize - 1 + pad - tap) / stride) + 1);
+  return [first, Math.max(first, end)];
+}
+
+/**
+ * One table entry per (tap, block of up to 4 input channels, block of 8 or 4 output channels)
+ * over the output pixels where that tap reads real input. The output channels are padded to a
+ * multiple of 4 in dW, so a last vector may read up to 3 floats past a pixel of dy: harmless,
+ * they land in dW's padding, which is cut off at the end.
+ */
+function tileTable(info: tf.backend_util.Conv2DInfo, paddedOutChannels: number): number[] {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const entries: number[] = [];
+  for (let kh = 0; kh < filterHeight; kh++) {
+    const [oh0, oh1] = validOutputRange(kh, info.padInfo.top, strideHeight, inHeight, outHeight);
+    for (let kw = 0; kw < filterWidth; kw++) {
+      const [ow0, ow1] = validOutputRange(kw, info.padInfo.left, strideWidth, inWidth, outWidth);
+      if (oh1 === oh0 || ow1 === ow0) continue;
+      const ih0 = oh0 * strideHeight + kh - info.padInfo.top;
+      const iw0 = ow0 * strideWidth + kw - info.padInfo.left;
+      for (let ci = 0; ci < inChannels; ci += MAX_TILE_ROWS) {
+        const rows = Math.min(MAX_TILE_ROWS, inChannels - ci);
+        for (let co = 0; co < outChannels; ) {
+          const vectors = Math.min(MAX_TILE_VECTORS, Math.ceil((outChannels - co) / 4));
+          entries.push(
+            tileKind(rows, vectors),
+            4 * ((ih0 * inWidth + iw0) * inChannels + ci),
+            4 * ((oh0 * outWidth + ow0) * outChannels + co),
+            4 * (((kh * filterWidth + kw) * inChannels + ci) * paddedOutChannels + co),
+            oh1 - oh0,
+            ow1 - ow0,
+          );
+          co += 4 * vectors;
+        }
+      }
+    }
+  }
+  return entries;
+}
+
+function filterGradientOwn(
+  own: OwnKernels,
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  scratch: Intermediates,
+): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const paddedOutChannels = 4 * Math.ceil(outChannels / 4);
+  const entries = tileTable(info, paddedOutChannels);
+  const table = scratch.keep(backend.makeOutput([Math.max(entries.length, TILE_FIELDS)], 'int32'));
+  const paddedShape = [filterHeight, filterWidth, inChannels, paddedOutChannels];
+  const padded = backend.makeOutput(paddedShape, 'float32');
+  const dwOffset = heapOffset(backend, padded.dataId);
+  // Views only now: the allocations above may have grown the heap and detached earlier ones.
+  const heap = own.memory.buffer;
+  new Float32Array(heap, dwOffset, sizeOf(padded)).fill(0);
+  new Int32Array(heap, heapOffset(backend, table.dataId), entries.length).set(entries);
+  const imageBytes = 4 * (inHeight * inWidth * inChannels + outHeight * outWidth * outChannels);
+  own.filterGradient({
+    table: heapOffset(backend, table.dataId),
+    tiles: entries.length / TILE_FIELDS,
+    x: heapOffset(backend, x.dataId),
+    dy: heapOffset(backend, dy.dataId),
+    dw: dwOffset,
+    images: batchSize,
+    blockImages: Math.max(1, Math.floor(BLOCK_BYTES / imageBytes)),
+    steps: [
+      4 * inHeight * inWidth * inChannels,
+      4 * outHeight * outWidth * outChannels,
+      4 * info.strideHeight * inWidth * inChannels,
+      4 * info.strideWidth * inChannels,
+      4 * outWidth * outChannels,
+      4 * outChannels,
+      4 * paddedOutChannels,
+    ],
+  });
+  if (paddedOutChannels === outChannels) return padded;
+  scratch.keep(padded);
+  return runWasmKernel('Slice', { x: padded }, { begin: [0, 0, 0, 0], size: [filterHeight, filterWidth, inChannels, outChannels] }, backend);
+}
+
+function filterGradientXnnpack(
   backend: BackendWasm,
   x: TensorInfo,
   dy: TensorInfo,
