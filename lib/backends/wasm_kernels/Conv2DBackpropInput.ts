@@ -5,7 +5,10 @@
  * where dyStuffed is dy with (stride - 1) zeros between its pixels. That is a stride-1 forward
  * convolution of the padded dyStuffed with W flipped in both spatial axes and its channel axes
  * swapped, so it runs on XNNPACK's convolution. The wasm backend's own kernel is a plain loop.
- * For dx with one or two channels, see NARROW_MAX_CHANNELS.
+ * For dx with one or two channels, see NARROW_MAX_CHANNELS. With a stride above 1, the zeros
+ * would be (stride^2 - 1) / stride^2 of that convolution's work, so there each pixel of dy is
+ * multiplied by all of W at once instead (a 1x1 convolution on XNNPACK giving, per dy pixel, its
+ * contribution to every tap: "columns"), and a JS pass adds the columns into dx (col2im).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -92,6 +95,12 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
         { strides: [1, 1], pad: explicitPadding(padding.top, padding.bottom, padding.left, padding.right), dilations: [1, 1], dataFormat: 'NHWC' },
         wasm,
       );
+    } else if (strideHeight > 1 || strideWidth > 1) {
+      const columnsFilter = scratch.keep(filterAsColumns(wasm, filter));
+      const columns = scratch.keep(
+        runWasmKernel('Conv2D', { x: dyNhwc, filter: columnsFilter }, { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC' }, wasm),
+      );
+      dxNhwc = addColumnsIntoImage(wasm, columns, info);
     } else {
       const flipped = scratch.keep(flipAndSwapChannels(wasm, filter));
       const stuffed = scratch.keep(dilateAndPadSpatial(wasm, dyNhwc, padding, strideHeight, strideWidth));
@@ -165,6 +174,45 @@ function addShiftedColumns(
           sum += source[from] as number;
         }
         target[to] = sum;
+      }
+    }
+  }
+  return out;
+}
+
+/** W[kh, kw, ci, co] to the 1x1 filter F[0, 0, co, (kh * KW + kw) * CI + ci]. */
+function filterAsColumns(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const [height, width, inChannels, outChannels] = asShape4D(filter.shape, 'filter', KERNEL_NAME);
+  const rows = height * width * inChannels;
+  const out = backend.makeOutput([1, 1, outChannels, rows], 'float32');
+  const source = heapView(backend, filter);
+  const target = heapView(backend, out);
+  for (let row = 0; row < rows; row++) {
+    for (let co = 0; co < outChannels; co++) target[co * rows + row] = source[row * outChannels + co] as number;
+  }
+  return out;
+}
+
+/** dx[n, oh*sh + kh - top, ow*sw + kw - left, ci] += columns[n, oh, ow, (kh * KW + kw) * CI + ci], inside dx only. */
+function addColumnsIntoImage(backend: BackendWasm, columns: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const out = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
+  const source = heapView(backend, columns);
+  const target = heapView(backend, out);
+  target.fill(0);
+  let from = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const ih = oh * strideHeight + kh - info.padInfo.top;
+          for (let kw = 0; kw < filterWidth; kw++, from += inChannels) {
+            const iw = ow * strideWidth + kw - info.padInfo.left;
+            if (ih < 0 || ih >= inHeight || iw < 0 || iw >= inWidth) continue;
+            const to = ((n * inHeight + ih) * inWidth + iw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) target[to + ci] = (target[to + ci] as number) + (source[from + ci] as number);
+          }
+        }
       }
     }
   }
