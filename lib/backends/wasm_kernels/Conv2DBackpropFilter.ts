@@ -9,7 +9,7 @@
  * sum is a convolution of x transposed to [ci, h, w, n] with dy transposed to a [oh, ow, n, co]
  * filter, the forward stride becoming the filter's dilation. That route pays for two transposes
  * and XNNPACK's repacking of its huge filter on every call: at VGG's shapes it ran at 14 to 25
- * GFLOP/s against 45 to 60 for our kernel on 2 threads (see the notes of issue 4).
+ * GFLOP/s against 45 to 52 for our kernel on 2 threads (see the notes of issue 4).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -132,7 +132,8 @@ function filterGradientOwn(
   const entries = tileTable(info, paddedOutChannels);
   const table = scratch.keep(backend.makeOutput([Math.max(entries.length, TILE_FIELDS)], 'int32'));
   const paddedShape = [filterHeight, filterWidth, inChannels, paddedOutChannels];
-  const padded = backend.makeOutput(paddedShape, 'float32');
+  // Freed with the other intermediates unless it is returned as it is.
+  const padded = scratch.keep(backend.makeOutput(paddedShape, 'float32'));
   const dwOffset = heapOffset(backend, padded.dataId);
   // Views only now: the allocations above may have grown the heap and detached earlier ones.
   const heap = own.memory.buffer;
@@ -157,8 +158,7 @@ function filterGradientOwn(
       4 * paddedOutChannels,
     ],
   });
-  if (paddedOutChannels === outChannels) return padded;
-  scratch.keep(padded);
+  if (paddedOutChannels === outChannels) return scratch.release(padded);
   return runWasmKernel('Slice', { x: padded }, { begin: [0, 0, 0, 0], size: [filterHeight, filterWidth, inChannels, outChannels] }, backend);
 }
 

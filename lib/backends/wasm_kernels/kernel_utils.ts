@@ -110,6 +110,13 @@ export class Intermediates {
     return info;
   }
 
+  /** Hands `info` back to the caller, who then owns it. */
+  release<T extends TensorInfo>(info: T): T {
+    const index = this.owned.indexOf(info);
+    if (index >= 0) this.owned.splice(index, 1);
+    return info;
+  }
+
   disposeAll(): void {
     for (const info of this.owned) this.backend.disposeData(info.dataId);
     this.owned.length = 0;
