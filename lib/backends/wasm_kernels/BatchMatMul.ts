@@ -12,9 +12,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../tf';
 import {
   asWasmBackend,
-  requireInput,
   replacementConfig,
+  requireInput,
   runKernelFunc,
+  sizeOf,
   transposeInfo,
   withIntermediates,
   type Intermediates,
@@ -37,15 +38,11 @@ export function swapLastTwoAxes(rank: number): number[] {
   return perm;
 }
 
-function size(info: TensorInfo): number {
-  return info.shape.reduce((product, dim) => product * dim, 1);
-}
-
 function outputSize({ a, b, transposeA, transposeB }: MatMulOperands): number {
   const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)] ?? 1;
   const columns = b.shape[b.shape.length - (transposeB ? 2 : 1)] ?? 1;
-  const batchA = size(a) / ((a.shape[a.shape.length - 1] ?? 1) * (a.shape[a.shape.length - 2] ?? 1));
-  const batchB = size(b) / ((b.shape[b.shape.length - 1] ?? 1) * (b.shape[b.shape.length - 2] ?? 1));
+  const batchA = sizeOf(a) / ((a.shape[a.shape.length - 1] ?? 1) * (a.shape[a.shape.length - 2] ?? 1));
+  const batchB = sizeOf(b) / ((b.shape[b.shape.length - 1] ?? 1) * (b.shape[b.shape.length - 2] ?? 1));
   return Math.max(batchA, batchB) * rows * columns;
 }
 
@@ -54,8 +51,8 @@ function outputSize({ a, b, transposeA, transposeB }: MatMulOperands): number {
  * transposes it needs, and XNNPACK repacks the right-hand operand, new on every call.
  */
 export function transposedProductIsCheaper(operands: MatMulOperands): boolean {
-  const sizeA = size(operands.a);
-  const sizeB = size(operands.b);
+  const sizeA = sizeOf(operands.a);
+  const sizeB = sizeOf(operands.b);
   const direct = (operands.transposeA ? sizeA : 0) + (operands.transposeB ? sizeB : 0) + sizeB;
   const swapped =
     (operands.transposeA ? 0 : sizeA) + (operands.transposeB ? 0 : sizeB) + outputSize(operands) + sizeA;

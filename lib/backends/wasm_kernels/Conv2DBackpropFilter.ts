@@ -20,12 +20,13 @@ import {
   CHANNELS_FIRST_TO_LAST,
   expectOutputGradientShape,
   explicitPadding,
-  type Intermediates,
   requireFloat32,
   requireInput,
   runWasmKernel,
+  sizeOf,
   transposeInfo,
   withIntermediates,
+  type Intermediates,
   type KernelArgs,
   type TensorInfo,
 } from './kernel_utils';
@@ -70,10 +71,6 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
     }
     return filterGradientXnnpack(wasm, xNhwc, dyNhwc, info, scratch);
   });
-}
-
-function sizeOf(info: TensorInfo): number {
-  return info.shape.reduce((product, dim) => product * dim, 1);
 }
 
 /** The output rows (or columns) whose tap `k` reads inside the input: [first, end). */

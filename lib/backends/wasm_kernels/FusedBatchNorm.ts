@@ -14,16 +14,13 @@ import {
   requireInput,
   runKernelFunc,
   runWasmKernel,
+  sizeOf,
   withIntermediates,
   type KernelArgs,
   type TensorInfo,
 } from './kernel_utils';
 
 const KERNEL_NAME = tf.FusedBatchNorm;
-
-function size(info: TensorInfo): number {
-  return info.shape.reduce((product, dim) => product * dim, 1);
-}
 
 export function makeFusedBatchNormConfig(original: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -40,10 +37,10 @@ export function makeFusedBatchNormConfig(original: tf.KernelConfig): tf.KernelCo
     const perChannel = parameters.every(
       (p) =>
         p.dtype === 'float32' &&
-        (size(p) === channels || size(p) === 1) &&
+        (sizeOf(p) === channels || sizeOf(p) === 1) &&
         p.shape.every((dim, axis) => dim === 1 || axis === p.shape.length - 1),
     );
-    if (x.dtype !== 'float32' || channels === 0 || size(x) === 0 || !perChannel) {
+    if (x.dtype !== 'float32' || channels === 0 || sizeOf(x) === 0 || !perChannel) {
       return runKernelFunc(original, inputs, attrs ?? {}, wasm);
     }
 

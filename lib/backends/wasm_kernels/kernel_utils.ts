@@ -133,6 +133,11 @@ export function withIntermediates<T>(backend: BackendWasm, body: (scratch: Inter
   }
 }
 
+/** The number of elements of a tensor. */
+export function sizeOf(info: TensorInfo): number {
+  return tf.util.sizeFromShape(info.shape);
+}
+
 /**
  * A float32 view of a tensor's memory on the wasm heap. Take views only after the last
  * allocation of a kernel: an allocation may grow the heap and detach every earlier view.
