@@ -59,6 +59,42 @@ export function conv2dLoops(
   return out;
 }
 
+/**
+ * The filter gradient of a convolution by its definition, on flat NHWC arrays:
+ * dW[kh][kw][ci][co] = sum over n, oh, ow of x[n][oh*sh + kh - top][ow*sw + kw - left][ci] * dy[n][oh][ow][co].
+ * Returns dW flat in [kh, kw, ci, co] order.
+ */
+export function conv2dFilterGradientLoops(
+  x: ArrayLike<number>,
+  xShape: [number, number, number, number],
+  dy: ArrayLike<number>,
+  filter: [number, number, number],
+  strides: [number, number],
+  padding: PaddingMode,
+): Float64Array {
+  const [batch, h, w, cin] = xShape;
+  const [kh, kw, cout] = filter;
+  const rows = axisGeometry(h, kh, strides[0], padding);
+  const cols = axisGeometry(w, kw, strides[1], padding);
+  const dw = new Float64Array(kh * kw * cin * cout);
+  for (let n = 0; n < batch; n++)
+    for (let i = 0; i < rows.out; i++)
+      for (let j = 0; j < cols.out; j++)
+        for (let a = 0; a < kh; a++)
+          for (let b = 0; b < kw; b++) {
+            const y = i * strides[0] + a - rows.before;
+            const z = j * strides[1] + b - cols.before;
+            if (y < 0 || y >= h || z < 0 || z >= w) continue;
+            for (let c = 0; c < cin; c++)
+              for (let o = 0; o < cout; o++) {
+                const xv = x[((n * h + y) * w + z) * cin + c]!;
+                const dv = dy[((n * rows.out + i) * cols.out + j) * cout + o]!;
+                dw[((a * kw + b) * cin + c) * cout + o]! += xv * dv;
+              }
+          }
+  return dw;
+}
+
 /** Max or average pooling; TensorFlow's average leaves padded cells out of the count. */
 export function pool2dLoops(
   x: number[][][],

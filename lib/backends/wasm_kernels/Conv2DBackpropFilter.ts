@@ -20,6 +20,7 @@ import {
   CHANNELS_FIRST_TO_LAST,
   expectOutputGradientShape,
   explicitPadding,
+  heapOffset,
   requireFloat32,
   requireInput,
   runWasmKernel,
@@ -31,7 +32,7 @@ import {
   type TensorInfo,
 } from './kernel_utils';
 import { MAX_TILE_ROWS, MAX_TILE_VECTORS, TILE_FIELDS, tileKind } from './filter_gradient_wat';
-import { heapOffset, ownKernels, type OwnKernels } from './own_kernels';
+import { ownKernels, type OwnKernels } from './own_kernels';
 import { cropSpatial } from './spatial_copy';
 import { swapBatchAndChannels, swapBatchAndChannelsIsFaster } from './transposes';
 
@@ -66,7 +67,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
     const xNhwc = channelsFirst ? scratch.keep(transposeInfo(wasm, x, CHANNELS_FIRST_TO_LAST)) : x;
     const dyNhwc = channelsFirst ? scratch.keep(transposeInfo(wasm, dy, CHANNELS_FIRST_TO_LAST)) : dy;
     const own = ownKernels();
-    if (own !== null && own.canRead(heapOffset(wasm, dyNhwc.dataId), 4 * (sizeOf(dyNhwc) + 4))) {
+    if (own !== null && own.canRead(heapOffset(wasm, dyNhwc), 4 * (sizeOf(dyNhwc) + 4))) {
       return filterGradientOwn(own, wasm, xNhwc, dyNhwc, info, scratch);
     }
     return filterGradientXnnpack(wasm, xNhwc, dyNhwc, info, scratch);
@@ -128,20 +129,21 @@ function filterGradientOwn(
   const paddedOutChannels = 4 * Math.ceil(outChannels / 4);
   const entries = tileTable(info, paddedOutChannels);
   const table = scratch.keep(backend.makeOutput([Math.max(entries.length, TILE_FIELDS)], 'int32'));
+  const tableOffset = heapOffset(backend, table);
   const paddedShape = [filterHeight, filterWidth, inChannels, paddedOutChannels];
   // Freed with the other intermediates unless it is returned as it is.
   const padded = scratch.keep(backend.makeOutput(paddedShape, 'float32'));
-  const dwOffset = heapOffset(backend, padded.dataId);
+  const dwOffset = heapOffset(backend, padded);
   // Views only now: the allocations above may have grown the heap and detached earlier ones.
   const heap = own.memory.buffer;
   new Float32Array(heap, dwOffset, sizeOf(padded)).fill(0);
-  new Int32Array(heap, heapOffset(backend, table.dataId), entries.length).set(entries);
+  new Int32Array(heap, tableOffset, entries.length).set(entries);
   const imageBytes = 4 * (inHeight * inWidth * inChannels + outHeight * outWidth * outChannels);
   own.filterGradient({
-    table: heapOffset(backend, table.dataId),
+    table: tableOffset,
     tiles: entries.length / TILE_FIELDS,
-    x: heapOffset(backend, x.dataId),
-    dy: heapOffset(backend, dy.dataId),
+    x: heapOffset(backend, x),
+    dy: heapOffset(backend, dy),
     dw: dwOffset,
     images: batchSize,
     blockImages: Math.max(1, Math.floor(BLOCK_BYTES / imageBytes)),

@@ -121,8 +121,8 @@ function runFunction(): string {
   ].join('\n');
 }
 
-/** The module's text; it imports the memory it works on as `env.memory` (shared when `shared`). */
-export function filterGradientWat(shared: boolean): string {
+/** The module's text; it imports the shared memory it works on as `env.memory`. */
+export function filterGradientWat(): string {
   const names: string[] = [];
   const tiles: string[] = [];
   for (let rows = 1; rows <= MAX_TILE_ROWS; rows++) {
@@ -133,7 +133,7 @@ export function filterGradientWat(shared: boolean): string {
   }
   return [
     '(module',
-    `(import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))`,
+    '(import "env" "memory" (memory 1 65536 shared))',
     `(type $tile (func ${TILE_PARAMS.map((name) => `(param $${name} i32)`).join(' ')}))`,
     `(table ${names.length} funcref)`,
     `(elem (i32.const 0) ${names.join(' ')})`,

@@ -150,6 +150,13 @@ export function heapView(backend: BackendWasm, info: TensorInfo): Float32Array {
   return view;
 }
 
+/** The byte offset of a tensor's data in the wasm heap, for our own kernels to read it in place. */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (data === undefined) throw new BackendError('wasm', 'a tensor passed to a kernel has no data on the heap');
+  return data.memoryOffset;
+}
+
 /** A tensor that shares `info`'s memory under another shape of the same size. */
 export function reshapeInfo(backend: BackendWasm, info: TensorInfo, shape: number[]): TensorInfo {
   return runWasmKernel('Reshape', { x: info }, { shape }, backend);

@@ -14,7 +14,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, messageOf } from '../../errors';
 import { filterGradientWat } from './filter_gradient_wat';
 
-/** The arguments of the module's `run` after (table, first, end), in order; all int32. */
+/** A filter-gradient job: the tile table and what the module's `run` needs besides; all int32. */
 export interface FilterGradientRun {
   /** Heap byte offset of the tile table and its entry count. */
   table: number;
@@ -75,7 +75,7 @@ export class OwnKernels {
   /** Compiles the module and starts `threads - 1` workers on `memory`. */
   static async start(memory: WebAssembly.Memory, threads: number): Promise<OwnKernels> {
     const wabt = await (await import('wabt')).default();
-    const parsed = wabt.parseWat('filter_gradient.wat', filterGradientWat(true), { simd: true, threads: true });
+    const parsed = wabt.parseWat('filter_gradient.wat', filterGradientWat(), { simd: true, threads: true });
     let binary: Uint8Array;
     try {
       binary = parsed.toBinary({}).buffer;
@@ -150,13 +150,6 @@ export function ownKernels(): OwnKernels | null {
 /** Why the kernels did not start, if they were tried and failed. */
 export function ownKernelsStartFailure(): string | null {
   return startFailure;
-}
-
-/** Heap byte offset of a tensor's data. */
-export function heapOffset(backend: BackendWasm, dataId: object): number {
-  const data = backend.dataIdMap.get(dataId);
-  if (data === undefined) throw new BackendError('wasm', 'a tensor passed to a kernel has no data on the heap');
-  return data.memoryOffset;
 }
 
 /**
