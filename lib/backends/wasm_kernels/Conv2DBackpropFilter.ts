@@ -18,7 +18,7 @@ import {
   asShape4D,
   asWasmBackend,
   CHANNELS_FIRST_TO_LAST,
-  expectOutputGradientShape,
+  convolutionOfGradient,
   explicitPadding,
   heapOffset,
   requireFloat32,
@@ -50,18 +50,8 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
   const dy = requireInput(inputs, 'dy', KERNEL_NAME);
   requireFloat32(x, KERNEL_NAME);
   requireFloat32(dy, KERNEL_NAME);
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    asShape4D(x.shape, 'x', KERNEL_NAME),
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  expectOutputGradientShape(dy, info, KERNEL_NAME);
+  const convolution = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const info = convolutionOfGradient(asShape4D(x.shape, 'x', KERNEL_NAME), convolution.filterShape, convolution, dy, KERNEL_NAME);
   return withIntermediates(wasm, (scratch) => {
     const channelsFirst = info.dataFormat === 'channelsFirst';
     const xNhwc = channelsFirst ? scratch.keep(transposeInfo(wasm, x, CHANNELS_FIRST_TO_LAST)) : x;

@@ -19,7 +19,7 @@ import {
   asWasmBackend,
   CHANNELS_FIRST_TO_LAST,
   CHANNELS_LAST_TO_FIRST,
-  expectOutputGradientShape,
+  convolutionOfGradient,
   explicitPadding,
   heapView,
   requireFloat32,
@@ -40,18 +40,8 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
   const filter = requireInput(inputs, 'filter', KERNEL_NAME);
   requireFloat32(dy, KERNEL_NAME);
   requireFloat32(filter, KERNEL_NAME);
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    asShape4D(filter.shape, 'filter', KERNEL_NAME),
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  expectOutputGradientShape(dy, info, KERNEL_NAME);
+  const convolution = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const info = convolutionOfGradient(convolution.inputShape, asShape4D(filter.shape, 'filter', KERNEL_NAME), convolution, dy, KERNEL_NAME);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight, strideWidth } = info;
   const channelsFirst = info.dataFormat === 'channelsFirst';

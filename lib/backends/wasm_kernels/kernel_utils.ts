@@ -49,15 +49,37 @@ export function asShape4D(shape: readonly number[], what: string, kernelName: st
   return [a, b, c, d];
 }
 
-/** Checks that a convolution's output gradient has the shape its forward pass gave. */
-export function expectOutputGradientShape(dy: TensorInfo, info: tf.backend_util.Conv2DInfo, kernelName: string): void {
-  const expected = info.outShape.join(',');
-  if (dy.shape.join(',') !== expected) {
+/** The attributes the two convolution-gradient kernels share. */
+export type ConvolutionGradientAttrs = Pick<tf.Conv2DBackpropInputAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'>;
+
+/**
+ * The forward convolution whose gradient a kernel computes, from its input and filter shapes;
+ * throws when dy does not have the shape that convolution gives.
+ */
+export function convolutionOfGradient(
+  inShape: Shape4D,
+  filterShape: Shape4D,
+  attrs: ConvolutionGradientAttrs,
+  dy: TensorInfo,
+  kernelName: string,
+): tf.backend_util.Conv2DInfo {
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+  if (dy.shape.join(',') !== info.outShape.join(',')) {
     throw new BackendError(
       'wasm',
       `kernel ${kernelName}: dy has shape [${dy.shape.join(', ')}], the convolution gives [${info.outShape.join(', ')}]`,
     );
   }
+  return info;
 }
 
 /** Looks a kernel up in the wasm registry at call time, so that replacements registered later win. */
