@@ -1,18 +1,7 @@
 /** Sum over leading or middle axes without the wasm kernel's transpose; see reduction.ts. */
 import { tf } from '../../tf';
-import { asWasmBackend, requireInput, replacementConfig, runKernelFunc, type KernelArgs, type TensorInfo } from './kernel_utils';
-import { middleAxesLayout, reduceMiddleAxis } from './reduction';
-
-const KERNEL_NAME = tf.Sum;
+import { middleAxesReductionConfig } from './reduction';
 
 export function makeSumConfig(original: tf.KernelConfig): tf.KernelConfig {
-  const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
-    const wasm = asWasmBackend(backend, KERNEL_NAME);
-    const x = requireInput(inputs, 'x', KERNEL_NAME);
-    const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
-    const layout = middleAxesLayout(x, axis, keepDims);
-    if (layout === null) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
-    return reduceMiddleAxis(wasm, x, layout, 1);
-  };
-  return replacementConfig(original, kernelFunc);
+  return middleAxesReductionConfig(original, 'sum');
 }

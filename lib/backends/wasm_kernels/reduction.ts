@@ -11,7 +11,18 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { tf } from '../../tf';
-import { heapView, reshapeInfo, runWasmKernel, withIntermediates, type TensorInfo } from './kernel_utils';
+import {
+  asWasmBackend,
+  heapView,
+  replacementConfig,
+  requireInput,
+  reshapeInfo,
+  runKernelFunc,
+  runWasmKernel,
+  withIntermediates,
+  type KernelArgs,
+  type TensorInfo,
+} from './kernel_utils';
 
 /** The most elements one pooling window averages: float32 error grows with the count. */
 const POOLED_MAX = 4096;
@@ -94,4 +105,21 @@ function sumMiddleAxis(
     for (let i = 0; i < inner; i++) target[outOffset + i] = (sums[i] as number) * scale;
   }
   return out;
+}
+
+/**
+ * A Sum or Mean kernel that reduces leading or middle axes itself and leaves every other case
+ * to `original`, the backend's own kernel (for Mean also an empty reduction, whose mean is NaN).
+ */
+export function middleAxesReductionConfig(original: tf.KernelConfig, reduction: 'sum' | 'mean'): tf.KernelConfig {
+  const kernelName = original.kernelName;
+  const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const wasm = asWasmBackend(backend, kernelName);
+    const x = requireInput(inputs, 'x', kernelName);
+    const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+    const layout = middleAxesLayout(x, axis, keepDims);
+    if (layout === null || (reduction === 'mean' && layout.reduced === 0)) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
+    return reduceMiddleAxis(wasm, x, layout, reduction === 'mean' ? 1 / layout.reduced : 1);
+  };
+  return replacementConfig(original, kernelFunc);
 }
