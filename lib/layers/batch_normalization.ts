@@ -2,6 +2,7 @@ import * as args from '../args';
 import { normalizedAxisShape, type Shape } from '../shapes';
 import { tf } from '../tf';
 import { Layer, type LayerOptions } from './layer';
+import { TrainingBatchNormalization } from './training_calls';
 
 /** Options of `BatchNormalization`, with Keras's defaults. */
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -33,7 +34,7 @@ export class BatchNormalizationLayer extends Layer {
       args.fraction(this.label, 'momentum', momentum);
     }
     this.tfLayer = this.wrap(
-      tf.layers.batchNormalization({
+      new TrainingBatchNormalization({
         name: this.name,
         axis: this.axis,
         momentum,

@@ -5,6 +5,7 @@ import { resolveWeightInitializers, type WeightInitializers } from '../initializ
 import { conv2DOutputShape, type Padding, type Shape, type Window2D } from '../shapes';
 import { tf } from '../tf';
 import { Layer, type LayerOptions } from './layer';
+import { TrainingConv2D } from './training_calls';
 
 /** Options of `Conv2D`, Keras's arguments in camelCase. */
 export interface Conv2DOptions extends LayerOptions {
@@ -55,7 +56,7 @@ export class Conv2DLayer extends Layer {
     this.activation = resolveActivation(this.label, options.activation);
     this.useBias = args.boolean(this.label, 'useBias', options.useBias ?? true);
     this.tfLayer = this.wrap(
-      tf.layers.conv2d({
+      new TrainingConv2D({
         name: this.name,
         filters: this.filters,
         kernelSize: [...this.window.size],
