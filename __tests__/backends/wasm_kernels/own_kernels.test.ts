@@ -1,6 +1,5 @@
 import { activateWasm } from '../../../lib/backends/wasm';
-import { ownKernels, ownKernelsStartFailure } from '../../../lib/backends/wasm_kernels/own_kernels';
-import { filterGradientWat } from '../../../lib/backends/wasm_kernels/filter_gradient_wat';
+import { ownKernels, ownKernelsModuleText, ownKernelsStartFailure } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
 import { expectBackendsAgree, runKernel, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
 import { axisGeometry, conv2dFilterGradientLoops } from '../../helpers/reference';
@@ -17,7 +16,7 @@ describe('our own wasm kernels', () => {
   });
 
   test('the module text imports a shared memory, as the workers need', () => {
-    expect(filterGradientWat()).toMatch(/\(memory 1 65536 shared\)/);
+    expect(ownKernelsModuleText()).toMatch(/\(memory 1 65536 shared\)/);
   });
 
   // Every tile shape: 1 to 4 input channels per tile (and remainders), 1 or 2 vectors of output

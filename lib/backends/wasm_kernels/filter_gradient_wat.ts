@@ -7,7 +7,7 @@
  * R x V products of 4 floats. It reads x and dy where they lie (NHWC), so nothing is transposed
  * or packed first: that copying is what made the XNNPACK route slow (see Conv2DBackpropFilter).
  *
- * `run` walks a table of tiles (6 int32 each: tile kind, x offset, dy offset, dW offset, rows,
+ * `filterGradient` walks a table of tiles (6 int32 each: tile kind, x offset, dy offset, dW offset, rows,
  * columns), one contiguous share of it per thread, a block of images at a time so that the
  * block's x and dy stay in the core's cache while every tile of the share reads them.
  */
@@ -88,13 +88,14 @@ function tileFunction(rows: number, vectors: number): string {
 }
 
 /**
- * run(table, first, end, x, dy, dw, images, blockImages, xImage, dyImage, xRow, xCol, dyRow,
- * dyCol, dwRow): tiles [first, end) of the table over all images; every pointer and step in bytes.
+ * filterGradient(first, end, table, x, dy, dw, images, blockImages, xImage, dyImage, xRow, xCol,
+ * dyRow, dyCol, dwRow): tiles [first, end) of the table over all images; every pointer and step
+ * in bytes.
  */
 function runFunction(): string {
   const field = (k: number): string => `(i32.load offset=${4 * k} ${get('entry')})`;
   return [
-    `(func (export "run") (param $table i32) (param $first i32) (param $end i32)`,
+    `(func (export "filterGradient") (param $first i32) (param $end i32) (param $table i32)`,
     `  (param $x i32) (param $dy i32) (param $dw i32) (param $images i32) (param $blockImages i32)`,
     `  (param $xImage i32) (param $dyImage i32) (param $xRow i32) (param $xCol i32) (param $dyRow i32) (param $dyCol i32) (param $dwRow i32)`,
     `  (local $start i32) (local $count i32) (local $e i32) (local $entry i32)`,
@@ -121,8 +122,8 @@ function runFunction(): string {
   ].join('\n');
 }
 
-/** The module's text; it imports the shared memory it works on as `env.memory`. */
-export function filterGradientWat(): string {
+/** The kernel's part of a module's text: its types, table, tile functions and the export. */
+export function filterGradientDefinitions(): string {
   const names: string[] = [];
   const tiles: string[] = [];
   for (let rows = 1; rows <= MAX_TILE_ROWS; rows++) {
@@ -132,13 +133,10 @@ export function filterGradientWat(): string {
     }
   }
   return [
-    '(module',
-    '(import "env" "memory" (memory 1 65536 shared))',
     `(type $tile (func ${TILE_PARAMS.map((name) => `(param $${name} i32)`).join(' ')}))`,
     `(table ${names.length} funcref)`,
     `(elem (i32.const 0) ${names.join(' ')})`,
     ...tiles,
     runFunction(),
-    ')',
   ].join('\n');
 }

@@ -12,9 +12,10 @@ import { Worker } from 'node:worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../../errors';
-import { filterGradientWat } from './filter_gradient_wat';
+import { filterGradientDefinitions } from './filter_gradient_wat';
+import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 
-/** A filter-gradient job: the tile table and what the module's `run` needs besides; all int32. */
+/** A filter-gradient job: the tile table and what the module's `filterGradient` needs besides; all int32. */
 export interface FilterGradientRun {
   /** Heap byte offset of the tile table and its entry count. */
   table: number;
@@ -29,19 +30,45 @@ export interface FilterGradientRun {
   steps: readonly [xImage: number, dyImage: number, xRow: number, xCol: number, dyRow: number, dyCol: number, dwRow: number];
 }
 
-type RunFunction = (...args: number[]) => void;
+/** A 2x2, stride 2 max-pool gradient job: heap byte offsets and the output's geometry. */
+export interface MaxPoolGrad2x2Run {
+  x: number;
+  dy: number;
+  dx: number;
+  /** Output rows of the whole batch: batch * output height. */
+  rows: number;
+  outWidth: number;
+  channels: number;
+}
+
+/** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
+const EXPORTS = ['filterGradient', 'maxPoolGrad2x2'] as const;
+type ExportName = (typeof EXPORTS)[number];
+
+type KernelFunction = (first: number, end: number, ...args: number[]) => void;
 
 const GENERATION = 0;
 const PENDING = 1;
 const FAILED = 2;
-const ARGS = 3;
-const ARG_COUNT = 14;
+/** Which export the job runs, and over how many work units (split evenly among threads). */
+const KIND = 3;
+const UNITS = 4;
+const ARGS = 5;
+const ARG_COUNT = 13;
+
+/** The module's text; it imports the shared memory it works on as `env.memory`. */
+export function ownKernelsModuleText(): string {
+  return ['(module', '(import "env" "memory" (memory 1 65536 shared))', filterGradientDefinitions(), maxPoolGrad2x2Function(), ')'].join(
+    '\n',
+  );
+}
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, control, index, threads } = workerData;
-const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
+const { module, memory, control, index, threads, exportNames } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
+const kernels = exportNames.map((name) => instance.exports[name]);
 const c = new Int32Array(control);
 let seen = Atomics.load(c, ${GENERATION});
 parentPort.postMessage('ready');
@@ -51,11 +78,11 @@ for (;;) {
   const generation = Atomics.load(c, ${GENERATION});
   if (generation === seen) continue;
   seen = generation;
-  const tiles = c[${ARGS + 1}];
-  const first = Math.floor((tiles * index) / threads);
-  const end = Math.floor((tiles * (index + 1)) / threads);
+  const units = c[${UNITS}];
+  const first = Math.floor((units * index) / threads);
+  const end = Math.floor((units * (index + 1)) / threads);
   try {
-    run(c[${ARGS}], first, end, ${Array.from({ length: ARG_COUNT - 2 }, (_, i) => `c[${ARGS + 2 + i}]`).join(', ')});
+    kernels[c[${KIND}]](first, end, ...c.subarray(${ARGS}, ${ARGS + ARG_COUNT}));
   } catch (error) {
     Atomics.store(c, ${FAILED}, 1);
   }
@@ -69,13 +96,13 @@ export class OwnKernels {
 
   private constructor(
     readonly memory: WebAssembly.Memory,
-    private readonly run: RunFunction,
+    private readonly kernels: readonly KernelFunction[],
   ) {}
 
   /** Compiles the module and starts `threads - 1` workers on `memory`. */
   static async start(memory: WebAssembly.Memory, threads: number): Promise<OwnKernels> {
     const wabt = await (await import('wabt')).default();
-    const parsed = wabt.parseWat('filter_gradient.wat', filterGradientWat(), { simd: true, threads: true });
+    const parsed = wabt.parseWat('own_kernels.wat', ownKernelsModuleText(), { simd: true, threads: true });
     let binary: Uint8Array;
     try {
       binary = parsed.toBinary({}).buffer;
@@ -84,12 +111,14 @@ export class OwnKernels {
     }
     const module = new WebAssembly.Module(new Uint8Array(binary));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const run = instance.exports['run'] as RunFunction;
-    const kernels = new OwnKernels(memory, run);
+    const kernels = new OwnKernels(
+      memory,
+      EXPORTS.map((name) => instance.exports[name] as KernelFunction),
+    );
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, control: kernels.control.buffer, index, threads },
+        workerData: { module, memory, control: kernels.control.buffer, index, threads, exportNames: EXPORTS },
       });
       worker.unref();
       kernels.workers.push(worker);
@@ -118,15 +147,30 @@ export class OwnKernels {
 
   /** Runs the filter-gradient tiles on every thread and returns when all are done. */
   filterGradient(job: FilterGradientRun): void {
+    this.runOnAllThreads('filterGradient', job.tiles, [job.table, job.x, job.dy, job.dw, job.images, job.blockImages, ...job.steps]);
+  }
+
+  /** Runs the 2x2, stride 2 max-pool gradient on every thread, a share of the rows each. */
+  maxPoolGrad2x2(job: MaxPoolGrad2x2Run): void {
+    this.runOnAllThreads('maxPoolGrad2x2', job.rows, [job.x, job.dy, job.dx, job.outWidth, job.channels]);
+  }
+
+  /**
+   * Wakes the workers on export `name` over `units` work units and runs the first share here.
+   * Returns once every share is done, so the kernel stays synchronous.
+   */
+  private runOnAllThreads(name: ExportName, units: number, args: number[]): void {
     const { control } = this;
-    const args = [job.table, job.tiles, job.x, job.dy, job.dw, job.images, job.blockImages, ...job.steps];
+    const kind = EXPORTS.indexOf(name);
+    control[KIND] = kind;
+    control[UNITS] = units;
     control.set(args, ARGS);
     Atomics.store(control, FAILED, 0);
     Atomics.store(control, PENDING, this.workers.length);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
     try {
-      this.run(job.table, 0, Math.floor(job.tiles / this.threads), ...args.slice(2));
+      this.kernels[kind]!(0, Math.floor(units / this.threads), ...args);
     } finally {
       // The workers read tensors the caller frees once this returns: wait for them even on error.
       for (let pending = Atomics.load(control, PENDING); pending !== 0; pending = Atomics.load(control, PENDING)) {
@@ -134,7 +178,7 @@ export class OwnKernels {
       }
     }
     if (Atomics.load(control, FAILED) !== 0) {
-      throw new BackendError('wasm', 'a worker thread of the filter-gradient kernel failed');
+      throw new BackendError('wasm', `a worker thread of our ${name} kernel failed`);
     }
   }
 }
