@@ -7,9 +7,9 @@
  * R x V products of 4 floats. It reads x and dy where they lie (NHWC), so nothing is transposed
  * or packed first: that copying is what made the XNNPACK route slow (see Conv2DBackpropFilter).
  *
- * `filterGradient` walks a table of tiles (6 int32 each: tile kind, x offset, dy offset, dW offset, rows,
- * columns), one contiguous share of it per thread, a block of images at a time so that the
- * block's x and dy stay in the core's cache while every tile of the share reads them.
+ * `filterGradient` walks a table of tiles (6 int32 each: tile kind, x offset, dy offset, dW
+ * offset, rows, columns), one contiguous share of it per thread, a block of images at a time so
+ * that the block's x and dy stay in the core's cache while every tile of the share reads them.
  */
 
 /** Input channels per tile: 1 to this many. */
@@ -92,7 +92,7 @@ function tileFunction(rows: number, vectors: number): string {
  * dyRow, dyCol, dwRow): tiles [first, end) of the table over all images; every pointer and step
  * in bytes.
  */
-function runFunction(): string {
+function filterGradientFunction(): string {
   const field = (k: number): string => `(i32.load offset=${4 * k} ${get('entry')})`;
   return [
     `(func (export "filterGradient") (param $first i32) (param $end i32) (param $table i32)`,
@@ -137,6 +137,6 @@ export function filterGradientDefinitions(): string {
     `(table ${names.length} funcref)`,
     `(elem (i32.const 0) ${names.join(' ')})`,
     ...tiles,
-    runFunction(),
+    filterGradientFunction(),
   ].join('\n');
 }

@@ -58,9 +58,8 @@ const ARG_COUNT = 13;
 
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
-  return ['(module', '(import "env" "memory" (memory 1 65536 shared))', filterGradientDefinitions(), maxPoolGrad2x2Function(), ')'].join(
-    '\n',
-  );
+  const memory = '(import "env" "memory" (memory 1 65536 shared))';
+  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
@@ -111,10 +110,7 @@ export class OwnKernels {
     }
     const module = new WebAssembly.Module(new Uint8Array(binary));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const kernels = new OwnKernels(
-      memory,
-      EXPORTS.map((name) => instance.exports[name] as KernelFunction),
-    );
+    const kernels = new OwnKernels(memory, EXPORTS.map((name) => instance.exports[name] as KernelFunction));
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
