@@ -5,7 +5,8 @@
  * The common 2x2 stride 2 case of 4 or more channels runs our own SIMD kernel on every thread
  * where it is available (see max_pool_grad_wat). Otherwise one JS pass over the windows, straight
  * on the wasm heap, unrolled for the 2x2 case: 3 to 5 times faster than the wasm backend's own
- * kernel on LeNet and VGG shapes, and the SIMD kernel 5 to 8 times faster again.
+ * kernel on LeNet and VGG shapes. The SIMD kernel took LeNet-5's two calls per step (batch 128,
+ * 2 threads) from 6.4 ms to 1.5 ms.
  */
 import { tf } from '../../tf';
 import {
