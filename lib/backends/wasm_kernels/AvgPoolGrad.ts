@@ -6,35 +6,14 @@
  * One JS pass over the windows on the wasm heap, channels innermost.
  */
 import { tf } from '../../tf';
-import {
-  asShape4D,
-  asWasmBackend,
-  heapView,
-  requireFloat32,
-  requireInput,
-  type KernelArgs,
-  type TensorInfo,
-} from './kernel_utils';
+import { heapView, type KernelArgs, type TensorInfo } from './kernel_utils';
+import { forEachPoolWindow, poolGradientArguments } from './pool_windows';
 
 const KERNEL_NAME = tf.AvgPoolGrad;
 
-export function avgPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const wasm = asWasmBackend(backend, KERNEL_NAME);
-  const dy = requireInput(inputs, 'dy', KERNEL_NAME);
-  const input = requireInput(inputs, 'input', KERNEL_NAME);
-  requireFloat32(dy, KERNEL_NAME);
-  const { filterSize, strides, pad } = attrs as unknown as tf.AvgPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    asShape4D(input.shape, 'input', KERNEL_NAME),
-    filterSize,
-    strides,
-    1,
-    pad,
-  );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
+export function avgPoolGrad(args: KernelArgs): TensorInfo {
+  const { wasm, dy, input, info } = poolGradientArguments(args, KERNEL_NAME);
+  const { inWidth, inChannels: channels, filterHeight, filterWidth } = info;
   const share = 1 / (filterHeight * filterWidth);
 
   const dx = wasm.makeOutput(input.shape, 'float32');
@@ -44,29 +23,17 @@ export function avgPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
 
   const scaled = new Float32Array(channels);
   const rowStride = inWidth * channels;
-  let dyOffset = 0;
-  for (let n = 0; n < batchSize; n++) {
-    const imageStart = n * inHeight * rowStride;
-    for (let oh = 0; oh < outHeight; oh++) {
-      const rowStart = oh * strideHeight - padTop;
-      const firstRow = Math.max(0, rowStart);
-      const endRow = Math.min(inHeight, rowStart + filterHeight);
-      for (let ow = 0; ow < outWidth; ow++, dyOffset += channels) {
-        const columnStart = ow * strideWidth - padLeft;
-        const firstColumn = Math.max(0, columnStart);
-        const endColumn = Math.min(inWidth, columnStart + filterWidth);
-        for (let c = 0; c < channels; c++) scaled[c] = (gradOut[dyOffset + c] as number) * share;
-        for (let row = firstRow; row < endRow; row++) {
-          for (let column = firstColumn; column < endColumn; column++) {
-            const pixel = imageStart + row * rowStride + column * channels;
-            for (let c = 0; c < channels; c++) {
-              gradIn[pixel + c] = (gradIn[pixel + c] as number) + (scaled[c] as number);
-            }
-          }
+  forEachPoolWindow(info, (dyOffset, imageStart, firstRow, endRow, firstColumn, endColumn) => {
+    for (let c = 0; c < channels; c++) scaled[c] = (gradOut[dyOffset + c] as number) * share;
+    for (let row = firstRow; row < endRow; row++) {
+      for (let column = firstColumn; column < endColumn; column++) {
+        const pixel = imageStart + row * rowStride + column * channels;
+        for (let c = 0; c < channels; c++) {
+          gradIn[pixel + c] = (gradIn[pixel + c] as number) + (scaled[c] as number);
         }
       }
     }
-  }
+  });
   return dx;
 }
 

@@ -9,44 +9,22 @@
  * 2 threads) from 6.4 ms to 1.5 ms.
  */
 import { tf } from '../../tf';
-import {
-  asShape4D,
-  asWasmBackend,
-  heapOffset,
-  heapView,
-  requireFloat32,
-  requireInput,
-  type KernelArgs,
-  type TensorInfo,
-} from './kernel_utils';
+import { heapOffset, heapView, requireFloat32, type KernelArgs, type TensorInfo } from './kernel_utils';
 import { MAX_POOL_GRAD_MIN_CHANNELS } from './max_pool_grad_wat';
 import { ownKernels } from './own_kernels';
+import { forEachPoolWindow, poolGradientArguments } from './pool_windows';
 
 const KERNEL_NAME = tf.MaxPoolGrad;
 
-export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const wasm = asWasmBackend(backend, KERNEL_NAME);
-  const dy = requireInput(inputs, 'dy', KERNEL_NAME);
-  const input = requireInput(inputs, 'input', KERNEL_NAME);
-  requireFloat32(dy, KERNEL_NAME);
+export function maxPoolGrad(args: KernelArgs): TensorInfo {
+  const { wasm, dy, input, info } = poolGradientArguments(args, KERNEL_NAME);
   requireFloat32(input, KERNEL_NAME);
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    asShape4D(input.shape, 'input', KERNEL_NAME),
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
+  const { batchSize, inWidth, inChannels: channels, outHeight, outWidth } = info;
 
   const dx = wasm.makeOutput(input.shape, 'float32');
+  const tiled2x2 = isTiled2x2(info);
   const own = ownKernels();
-  if (isTiled2x2(info) && channels >= MAX_POOL_GRAD_MIN_CHANNELS && own !== null) {
+  if (tiled2x2 && channels >= MAX_POOL_GRAD_MIN_CHANNELS && own !== null) {
     own.maxPoolGrad2x2({
       x: heapOffset(wasm, input),
       dy: heapOffset(wasm, dy),
@@ -60,43 +38,31 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const x = heapView(wasm, input);
   const gradOut = heapView(wasm, dy);
   const gradIn = heapView(wasm, dx);
-  if (isTiled2x2(info)) {
+  if (tiled2x2) {
     scatterTiled2x2(x, gradOut, gradIn, batchSize * outHeight, outWidth, channels);
     return dx;
   }
 
   gradIn.fill(0);
   const rowStride = inWidth * channels;
-  let dyOffset = 0;
-  for (let n = 0; n < batchSize; n++) {
-    const imageStart = n * inHeight * rowStride;
-    for (let oh = 0; oh < outHeight; oh++) {
-      const rowStart = oh * strideHeight - padTop;
-      const firstRow = Math.max(0, rowStart);
-      const endRow = Math.min(inHeight, rowStart + filterHeight);
-      for (let ow = 0; ow < outWidth; ow++, dyOffset += channels) {
-        const columnStart = ow * strideWidth - padLeft;
-        const firstColumn = Math.max(0, columnStart);
-        const endColumn = Math.min(inWidth, columnStart + filterWidth);
-        const windowStart = imageStart + firstRow * rowStride + firstColumn * channels;
-        for (let c = 0; c < channels; c++) {
-          let best = -Infinity;
-          let bestAt = -1;
-          for (let row = firstRow, rowOffset = windowStart + c; row < endRow; row++, rowOffset += rowStride) {
-            for (let column = firstColumn, at = rowOffset; column < endColumn; column++, at += channels) {
-              const value = x[at] as number;
-              // Strictly greater keeps the first maximum, as tfjs does; NaN never wins.
-              if (value > best) {
-                best = value;
-                bestAt = at;
-              }
-            }
+  forEachPoolWindow(info, (dyOffset, imageStart, firstRow, endRow, firstColumn, endColumn) => {
+    const windowStart = imageStart + firstRow * rowStride + firstColumn * channels;
+    for (let c = 0; c < channels; c++) {
+      let best = -Infinity;
+      let bestAt = -1;
+      for (let row = firstRow, rowOffset = windowStart + c; row < endRow; row++, rowOffset += rowStride) {
+        for (let column = firstColumn, at = rowOffset; column < endColumn; column++, at += channels) {
+          const value = x[at] as number;
+          // Strictly greater keeps the first maximum, as tfjs does; NaN never wins.
+          if (value > best) {
+            best = value;
+            bestAt = at;
           }
-          if (bestAt >= 0) gradIn[bestAt] = (gradIn[bestAt] as number) + (gradOut[dyOffset + c] as number);
         }
       }
+      if (bestAt >= 0) gradIn[bestAt] = (gradIn[bestAt] as number) + (gradOut[dyOffset + c] as number);
     }
-  }
+  });
   return dx;
 }
 
