@@ -12,8 +12,6 @@ import { DataError } from '../errors';
 import { tf } from '../tf';
 import { writeFileAtomic, writeJsonAtomic } from './atomic_file';
 import { readJsonFile } from './json_file';
-// Checkpoints name this library's optimiser classes; they must be registered before loading.
-import '../training/rmsprop';
 
 /** What tfjs-keras keeps in `model.json` beside TensorFlow.js's fields. */
 export type ModelMetadata = Record<string, unknown>;
