@@ -1,5 +1,7 @@
 /** Activation functions by their Keras names, mapped onto TensorFlow.js's identifiers. */
 import { oneOf } from './args';
+// Every layer's 'swish' becomes one op with a closed-form gradient.
+import './swish';
 
 const TFJS_IDENTIFIERS = {
   linear: 'linear',

@@ -8,16 +8,10 @@ import type { BatchNormalization as TfBatchNormalization } from '@tensorflow/tfj
 
 import { KerasError } from '../errors';
 import { tf } from '../tf';
+import { registeredTfjsClass } from '../tfjs_classes';
 
 /** tf.layers's keyword arguments of `call`; `training` is the one read here. */
 type CallArguments = Parameters<tf.layers.Layer['call']>[1];
-
-/** tf.layers exports factories, not classes; its serialization registry holds the classes. */
-function registeredLayerClass(className: string): unknown {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-  if (entry === undefined) throw new KerasError(`TensorFlow.js has no layer class '${className}' registered`);
-  return entry[0];
-}
 
 function onlyTensor(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
   const tensor = Array.isArray(inputs) ? inputs[0] : inputs;
@@ -31,7 +25,7 @@ function isTraining(kwargs: CallArguments): boolean {
   return kwargs['training'] === true;
 }
 
-const TfConv2DClass = registeredLayerClass('Conv2D') as typeof TfConv2D;
+const TfConv2DClass = registeredTfjsClass('Conv2D') as typeof TfConv2D;
 
 /**
  * While training, convolves with separate conv2d, bias-add and activation ops rather than tfjs's
@@ -114,7 +108,7 @@ export function normalizeBatchInTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta:
   return { normalized: normalize(x, gamma, beta), mean, variance };
 }
 
-const TfBatchNormalizationClass = registeredLayerClass('BatchNormalization') as typeof TfBatchNormalization;
+const TfBatchNormalizationClass = registeredTfjsClass('BatchNormalization') as typeof TfBatchNormalization;
 
 /** The arguments tf.layers.batchNormalization takes, of which this class reads four. */
 type BatchNormalizationArguments = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;

@@ -15,6 +15,7 @@ import { getWasmKernel, loadWasmBackendPackage } from './kernel_utils';
 import { makeMeanConfig } from './Mean';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { makeSumConfig } from './Sum';
+import { swishConfig, swishGradConfig } from './Swish';
 import { makeTileConfig } from './Tile';
 
 /**
@@ -34,6 +35,8 @@ const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> 
   [tf.Mean, () => makeMeanConfig(getWasmKernel(tf.Mean))],
   [tf.Identity, () => makeIdentityConfig(getWasmKernel(tf.Identity))],
   [tf.Cast, () => makeCastConfig(getWasmKernel(tf.Cast))],
+  [swishConfig.kernelName, () => swishConfig],
+  [swishGradConfig.kernelName, () => swishGradConfig],
 ];
 
 /** The kernels this module registers, by tfjs kernel name. */

@@ -14,6 +14,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, messageOf } from '../../errors';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
+import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
 
 /** A filter-gradient job: the tile table and what the module's `filterGradient` needs besides; all int32. */
 export interface FilterGradientRun {
@@ -41,8 +42,33 @@ export interface MaxPoolGrad2x2Run {
   channels: number;
 }
 
+/** A swish job: heap byte offsets of the count (>= SWISH_UNIT_VALUES) values of each tensor. */
+export interface SwishRun {
+  /** The input. */
+  x: number;
+  /** Outputs: swish(x) and sigmoid(x). */
+  y: number;
+  s: number;
+  count: number;
+}
+
+/** A swish-gradient job: y and s as the forward run wrote them, dy in and dx out. */
+export interface SwishGradRun {
+  y: number;
+  s: number;
+  dy: number;
+  dx: number;
+  count: number;
+}
+
+/**
+ * Below this many values an elementwise job runs on the calling thread alone: waking the
+ * workers costs more than they save.
+ */
+const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
+
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
-const EXPORTS = ['filterGradient', 'maxPoolGrad2x2'] as const;
+const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad'] as const;
 type ExportName = (typeof EXPORTS)[number];
 
 type KernelFunction = (first: number, end: number, ...args: number[]) => void;
@@ -59,7 +85,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), ')'].join('\n');
+  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
@@ -149,6 +175,26 @@ export class OwnKernels {
   /** Runs the 2x2, stride 2 max-pool gradient on every thread, a share of the rows each. */
   maxPoolGrad2x2(job: MaxPoolGrad2x2Run): void {
     this.runOnAllThreads('maxPoolGrad2x2', job.rows, [job.x, job.dy, job.dx, job.outWidth, job.channels]);
+  }
+
+  /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */
+  swish(job: SwishRun): void {
+    this.runElementwise('swish', job.count, [job.x, job.y, job.s, job.count]);
+  }
+
+  /** dx = dy * d swish(x) / dx over `count` values, from the forward run's y and s. */
+  swishGrad(job: SwishGradRun): void {
+    this.runElementwise('swishGrad', job.count, [job.y, job.s, job.dy, job.dx, job.count]);
+  }
+
+  /** An elementwise job over units of SWISH_UNIT_VALUES values, on every thread when it is large enough. */
+  private runElementwise(name: ExportName, count: number, args: number[]): void {
+    const units = Math.ceil(count / SWISH_UNIT_VALUES);
+    if (count < ELEMENTWISE_PARALLEL_MIN_VALUES) {
+      this.kernels[EXPORTS.indexOf(name)]!(0, units, ...args);
+    } else {
+      this.runOnAllThreads(name, units, args);
+    }
   }
 
   /**
