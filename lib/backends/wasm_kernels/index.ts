@@ -3,6 +3,7 @@
  * backend lacks or runs slowly. Each kernel's file says what it replaces and why.
  */
 import { tf } from '../../tf';
+import { makeAddConfig } from './Add';
 import { avgPoolGradConfig } from './AvgPoolGrad';
 import { makeBatchMatMulConfig } from './BatchMatMul';
 import { makeCastConfig } from './Cast';
@@ -35,6 +36,7 @@ const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> 
   [tf.Mean, () => makeMeanConfig(getWasmKernel(tf.Mean))],
   [tf.Identity, () => makeIdentityConfig(getWasmKernel(tf.Identity))],
   [tf.Cast, () => makeCastConfig(getWasmKernel(tf.Cast))],
+  [tf.Add, () => makeAddConfig(getWasmKernel(tf.Add))],
   [swishConfig.kernelName, () => swishConfig],
   [swishGradConfig.kernelName, () => swishGradConfig],
 ];

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../../errors';
+import { channelAffineFunctions } from './channel_affine_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
@@ -61,14 +62,22 @@ export interface SwishGradRun {
   count: number;
 }
 
+/** A per-channel job over x [pixels, channels] into y; heap byte offsets. */
+export interface ChannelRun {
+  x: number;
+  y: number;
+  pixels: number;
+  channels: number;
+}
+
 /**
- * Below this many values an elementwise job runs on the calling thread alone: waking the
+ * Below this many values a swish or per-channel job runs on the calling thread alone: waking the
  * workers costs more than they save.
  */
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
-const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad'] as const;
+const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels'] as const;
 type ExportName = (typeof EXPORTS)[number];
 
 type KernelFunction = (first: number, end: number, ...args: number[]) => void;
@@ -85,7 +94,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), ')'].join('\n');
+  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
@@ -179,18 +188,27 @@ export class OwnKernels {
 
   /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */
   swish(job: SwishRun): void {
-    this.runElementwise('swish', job.count, [job.x, job.y, job.s, job.count]);
+    this.runSized('swish', Math.ceil(job.count / SWISH_UNIT_VALUES), job.count, [job.x, job.y, job.s, job.count]);
   }
 
   /** dx = dy * d swish(x) / dx over `count` values, from the forward run's y and s. */
   swishGrad(job: SwishGradRun): void {
-    this.runElementwise('swishGrad', job.count, [job.y, job.s, job.dy, job.dx, job.count]);
+    this.runSized('swishGrad', Math.ceil(job.count / SWISH_UNIT_VALUES), job.count, [job.y, job.s, job.dy, job.dx, job.count]);
   }
 
-  /** An elementwise job over units of SWISH_UNIT_VALUES values, on every thread when it is large enough. */
-  private runElementwise(name: ExportName, count: number, args: number[]): void {
-    const units = Math.ceil(count / SWISH_UNIT_VALUES);
-    if (count < ELEMENTWISE_PARALLEL_MIN_VALUES) {
+  /** y = x + bias, the bias ([channels] at `bias`) broadcast over the pixels. */
+  addBias(job: ChannelRun & { bias: number }): void {
+    this.runSized('addBias', job.pixels, job.pixels * job.channels, [job.x, job.bias, job.y, job.channels]);
+  }
+
+  /** y = (x - mean) * multiplier + offset, per channel; the three tables one after another at `parameters`. */
+  normalizeChannels(job: ChannelRun & { parameters: number }): void {
+    this.runSized('normalizeChannels', job.pixels, job.pixels * job.channels, [job.x, job.parameters, job.y, job.channels]);
+  }
+
+  /** A job of `units` over `values` values: on this thread alone when small, else on every thread. */
+  private runSized(name: ExportName, units: number, values: number, args: number[]): void {
+    if (values < ELEMENTWISE_PARALLEL_MIN_VALUES) {
       this.kernels[EXPORTS.indexOf(name)]!(0, units, ...args);
     } else {
       this.runOnAllThreads(name, units, args);
