@@ -5,6 +5,7 @@
 import { tf } from '../../tf';
 import { makeAddConfig } from './Add';
 import { avgPoolGradConfig } from './AvgPoolGrad';
+import { batchNormGradConfig } from './BatchNormGrad';
 import { makeBatchMatMulConfig } from './BatchMatMul';
 import { makeCastConfig } from './Cast';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
@@ -38,6 +39,7 @@ const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> 
   [tf.Cast, () => makeCastConfig(getWasmKernel(tf.Cast))],
   [tf.Add, () => makeAddConfig(getWasmKernel(tf.Add))],
   [swishConfig.kernelName, () => swishConfig],
+  [batchNormGradConfig.kernelName, () => batchNormGradConfig],
   [swishGradConfig.kernelName, () => swishGradConfig],
 ];
 

@@ -13,6 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../../errors';
 import { channelAffineFunctions } from './channel_affine_wat';
+import { channelSumsFunction } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
@@ -70,6 +71,19 @@ export interface ChannelRun {
   channels: number;
 }
 
+/** Batch normalisation's gradient sums: x and dy [pixels, channels], chunked for float32 sums. */
+export interface BatchNormGradSumsRun {
+  x: number;
+  dy: number;
+  /** [channels]: the batch mean. */
+  mean: number;
+  /** [chunks, 2, channels]: each chunk's sum(dy) and sum(dy * (x - mean)). */
+  partials: number;
+  pixels: number;
+  channels: number;
+  chunkPixels: number;
+}
+
 /**
  * Below this many values a swish or per-channel job runs on the calling thread alone: waking the
  * workers costs more than they save.
@@ -77,7 +91,7 @@ export interface ChannelRun {
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
-const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels'] as const;
+const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels', 'batchNormInputGradient', 'batchNormGradSums'] as const;
 type ExportName = (typeof EXPORTS)[number];
 
 type KernelFunction = (first: number, end: number, ...args: number[]) => void;
@@ -94,7 +108,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), ')'].join('\n');
+  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunction(), ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
@@ -204,6 +218,18 @@ export class OwnKernels {
   /** y = (x - mean) * multiplier + offset, per channel; the three tables one after another at `parameters`. */
   normalizeChannels(job: ChannelRun & { parameters: number }): void {
     this.runSized('normalizeChannels', job.pixels, job.pixels * job.channels, [job.x, job.parameters, job.y, job.channels]);
+  }
+
+  /** dx = (dy - meanDy - (x - mean) * k) * s per channel; the four tables one after another at `parameters`. */
+  batchNormInputGradient(job: ChannelRun & { dy: number; parameters: number }): void {
+    this.runSized('batchNormInputGradient', job.pixels, job.pixels * job.channels, [job.x, job.dy, job.parameters, job.y, job.channels]);
+  }
+
+  /** Per chunk of pixels, sum(dy) and sum(dy * (x - mean)) per channel; channels a multiple of 4. */
+  batchNormGradSums(job: BatchNormGradSumsRun): void {
+    const chunks = Math.ceil(job.pixels / job.chunkPixels);
+    const args = [job.x, job.dy, job.mean, job.partials, job.channels, job.chunkPixels, job.pixels];
+    this.runSized('batchNormGradSums', chunks, job.pixels * job.channels, args);
   }
 
   /** A job of `units` over `values` values: on this thread alone when small, else on every thread. */
