@@ -2,7 +2,7 @@
  * `npm run bench -- [--model lenet5,baseline,vgg-cifar] [--backend] [--batch-size 128] [--steps N] [--peer]`:
  * times training steps (forward, backward, Adam update) and inference on random data after a
  * warm-up, one JSON line per model. `--peer` runs the same models in PyTorch on this machine
- * (../shared/bench/torch_peer.py) and prints the ratios.
+ * (../shared/bench/torch_peer.py), each model right after ours, and prints the ratios.
  */
 import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
@@ -120,18 +120,15 @@ runCli(async () => {
   const threads = argv.threads === undefined ? {} : { threads: checkFlag('threads', argv.threads, 'positive integer') };
   const choice = await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES), threads);
   process.stderr.write(`backend: ${choice.name} (${choice.description})\n`);
-  const ours: BenchResult[] = [];
+  // With --peer, each model's PyTorch run follows ours at once, so that both see the same load on
+  // a shared machine.
   for (const model of models) {
     const result = await benchModel(model, choice.name, batchSize, steps);
-    ours.push(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
-  }
-  if (!argv.peer) return;
-  const peers = runPeer(String(argv['peer-script']), models, batchSize, steps);
-  for (const peer of peers) process.stdout.write(`${JSON.stringify(peer)}\n`);
-  for (const result of ours) {
-    const peer = peers.find((p) => p.model === PEER_NAMES[result.model]);
+    if (!argv.peer || PEER_NAMES[model] === undefined) continue;
+    const [peer] = runPeer(String(argv['peer-script']), [model], batchSize, steps);
     if (peer === undefined) continue;
+    process.stdout.write(`${JSON.stringify(peer)}\n`);
     process.stdout.write(
       `${JSON.stringify({
         model: result.model,

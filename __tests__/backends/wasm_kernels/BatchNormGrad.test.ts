@@ -16,8 +16,8 @@ beforeAll(async () => {
 function normalizationGradients(shape: number[], seed: number): tf.Tensor[] {
   const channels = shape[shape.length - 1] ?? 0;
   const x = seededTensor(shape, seed).mul(3).add(1.5);
-  const gamma = seededTensor([channels], seed + 1).add(1.5);
-  const beta = seededTensor([channels], seed + 2);
+  const gamma = seededTensor([channels], seed + 1).add(1.5) as tf.Tensor1D;
+  const beta = seededTensor([channels], seed + 2) as tf.Tensor1D;
   const upstream = seededTensor(shape, seed + 3);
   const loss = (input: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Scalar =>
     normalizeBatchInTraining(input, scale as tf.Tensor1D, offset as tf.Tensor1D, 1e-3).normalized.mul(upstream).sum();
