@@ -70,8 +70,8 @@ export interface NormalizedBatch {
  * closed form: dx = gamma / sigma * (dy - mean(dy) - x̂ * mean(dy * x̂)), where x̂ is the
  * normalised input. tfjs differentiates the same math op by op (moments, then the normalisation
  * with mean and variance as separate inputs), dozens of element-wise passes over the
- * activations; this takes 4 passes forward and 7 backward (2 on a backend with
- * BATCH_NORM_GRAD_KERNEL). The VGG-style net's training step on wasm went from 1.56 s to 1.16 s.
+ * activations; this takes 5 passes forward and 7 backward (3 and 2 on a backend with
+ * MOMENTS_KERNEL and BATCH_NORM_GRAD_KERNEL). The VGG-style net's training step on wasm went from 1.56 s to 1.16 s.
  */
 /**
  * A backend may register this kernel to compute normalizeBatchInTraining's gradient itself:
@@ -80,11 +80,30 @@ export interface NormalizedBatch {
  */
 export const BATCH_NORM_GRAD_KERNEL = 'TfjsKerasBatchNormGrad';
 
+/**
+ * And this one for the statistics: input {x}, outputs [mean, variance] per channel (last axis)
+ * over every other axis, the variance biased, as tf.moments gives them. wasm does
+ * (wasm_kernels/Moments).
+ */
+export const MOMENTS_KERNEL = 'TfjsKerasMoments';
+
+function hasKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
+
+function batchMoments(x: tf.Tensor, axes: number[]): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (x.dtype === 'float32' && hasKernel(MOMENTS_KERNEL)) {
+    const [mean, variance] = tf.engine().runKernel(MOMENTS_KERNEL, { x }) as [tf.Tensor1D, tf.Tensor1D];
+    return { mean, variance };
+  }
+  return tf.moments(x, axes) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+}
+
 export function normalizeBatchInTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): NormalizedBatch {
   const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
   const count = x.size / (x.shape[x.rank - 1] ?? 1);
-  const { mean, variance } = tf.moments(x, axes) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
-  const fused = x.dtype === 'float32' && tf.getKernel(BATCH_NORM_GRAD_KERNEL, tf.getBackend()) !== undefined;
+  const { mean, variance } = batchMoments(x, axes);
+  const fused = x.dtype === 'float32' && hasKernel(BATCH_NORM_GRAD_KERNEL);
   // The statistics enter by closure, not as inputs: the closed form already accounts for them,
   // and as inputs tfjs would differentiate them a second time, op by op.
   const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -4,58 +4,18 @@
  * dOffset = sum(dy), dScale = sum(dy * x̂) and dx = (dy - mean(dy) - x̂ * mean(dy * x̂)) * s,
  * with x̂ = (x - mean) / sigma and s = scale / sigma, sums over every axis but the channels.
  *
- * Where our own kernels run: one SIMD pass for both sums (chunks of pixels summed in float32 on
- * every thread, the chunks added up here in float64) and one for dx, where tfjs's ops take 7
- * passes over the activations. Otherwise, or for a channel count that is not a multiple of 4,
- * JS loops on the heap.
+ * Where our own kernels run: one SIMD pass for both sums (channel_sums) and one for dx, where
+ * tfjs's ops take 7 passes over the activations; otherwise JS loops on the heap.
  */
 import { BackendError } from '../../errors';
 import { BATCH_NORM_GRAD_KERNEL } from '../../layers/training_calls';
 import { tf } from '../../tf';
 import { CHANNEL_AFFINE_MIN_CHANNELS } from './channel_affine_wat';
-import { CHANNEL_SUMS_VECTOR } from './channel_sums_wat';
+import { channelSums } from './channel_sums';
 import { asWasmBackend, heapOffset, heapView, requireFloat32, requireInput, sizeOf, withIntermediates, type KernelArgs, type TensorInfo } from './kernel_utils';
-import { ownKernels, type OwnKernels } from './own_kernels';
+import { ownKernels } from './own_kernels';
 
 const KERNEL_NAME = BATCH_NORM_GRAD_KERNEL;
-
-/** Values per chunk of the SIMD sums: short enough for float32 sums, long enough to amortise. */
-const CHUNK_VALUES = 1 << 14;
-
-interface Sums {
-  dy: Float64Array;
-  dyCentred: Float64Array;
-}
-
-function sumsOnThreads(own: OwnKernels, wasm: Parameters<typeof heapView>[0], x: TensorInfo, dy: TensorInfo, mean: TensorInfo, channels: number): Sums {
-  const pixels = sizeOf(x) / channels;
-  const chunkPixels = Math.max(1, Math.floor(CHUNK_VALUES / channels));
-  const chunks = Math.ceil(pixels / chunkPixels);
-  return withIntermediates(wasm, (scratch) => {
-    const partials = scratch.keep(wasm.makeOutput([chunks, 2, channels], 'float32'));
-    own.batchNormGradSums({ x: heapOffset(wasm, x), dy: heapOffset(wasm, dy), mean: heapOffset(wasm, mean), partials: heapOffset(wasm, partials), pixels, channels, chunkPixels });
-    const values = heapView(wasm, partials);
-    const sums = { dy: new Float64Array(channels), dyCentred: new Float64Array(channels) };
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      for (let c = 0; c < channels; c++) {
-        sums.dy[c] = (sums.dy[c] as number) + (values[2 * chunk * channels + c] as number);
-        sums.dyCentred[c] = (sums.dyCentred[c] as number) + (values[(2 * chunk + 1) * channels + c] as number);
-      }
-    }
-    return sums;
-  });
-}
-
-function sumsInJs(x: Float32Array, dy: Float32Array, mean: Float32Array, channels: number): Sums {
-  const sums = { dy: new Float64Array(channels), dyCentred: new Float64Array(channels) };
-  for (let i = 0; i < x.length; i++) {
-    const c = i % channels;
-    const gradient = dy[i] as number;
-    sums.dy[c] = (sums.dy[c] as number) + gradient;
-    sums.dyCentred[c] = (sums.dyCentred[c] as number) + gradient * ((x[i] as number) - (mean[c] as number));
-  }
-  return sums;
-}
 
 export function batchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const wasm = asWasmBackend(backend, KERNEL_NAME);
@@ -80,10 +40,7 @@ export function batchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInf
   const scales = heapView(wasm, scale);
   const own = ownKernels();
 
-  const sums =
-    own !== null && channels % CHANNEL_SUMS_VECTOR === 0
-      ? sumsOnThreads(own, wasm, x, dy, mean, channels)
-      : sumsInJs(heapView(wasm, x), heapView(wasm, dy), means, channels);
+  const sums = channelSums(wasm, x, dy, mean, channels);
 
   const dScale = wasm.makeOutput([channels], 'float32');
   const dOffset = wasm.makeOutput([channels], 'float32');

@@ -15,6 +15,7 @@ import { makeFusedMatMulConfig } from './_FusedMatMul';
 import { makeIdentityConfig } from './Identity';
 import { getWasmKernel, loadWasmBackendPackage } from './kernel_utils';
 import { makeMeanConfig } from './Mean';
+import { momentsConfig } from './Moments';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { makeSumConfig } from './Sum';
 import { swishConfig, swishGradConfig } from './Swish';
@@ -40,6 +41,7 @@ const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> 
   [tf.Add, () => makeAddConfig(getWasmKernel(tf.Add))],
   [swishConfig.kernelName, () => swishConfig],
   [batchNormGradConfig.kernelName, () => batchNormGradConfig],
+  [momentsConfig.kernelName, () => momentsConfig],
   [swishGradConfig.kernelName, () => swishGradConfig],
 ];
 

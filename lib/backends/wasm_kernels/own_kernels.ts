@@ -13,7 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../../errors';
 import { channelAffineFunctions } from './channel_affine_wat';
-import { channelSumsFunction } from './channel_sums_wat';
+import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
@@ -71,13 +71,13 @@ export interface ChannelRun {
   channels: number;
 }
 
-/** Batch normalisation's gradient sums: x and dy [pixels, channels], chunked for float32 sums. */
-export interface BatchNormGradSumsRun {
+/** Per-channel sums of x and dy [pixels, channels], chunked for float32 sums. */
+export interface ChannelSumsRun {
   x: number;
   dy: number;
-  /** [channels]: the batch mean. */
-  mean: number;
-  /** [chunks, 2, channels]: each chunk's sum(dy) and sum(dy * (x - mean)). */
+  /** [channels]: subtracted from x. */
+  shift: number;
+  /** [chunks, 2, channels]: each chunk's sum(dy) and sum(dy * (x - shift)). */
   partials: number;
   pixels: number;
   channels: number;
@@ -91,7 +91,7 @@ export interface BatchNormGradSumsRun {
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
-const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels', 'batchNormInputGradient', 'batchNormGradSums'] as const;
+const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels', 'batchNormInputGradient', 'channelSums', 'centredSums'] as const;
 type ExportName = (typeof EXPORTS)[number];
 
 type KernelFunction = (first: number, end: number, ...args: number[]) => void;
@@ -108,7 +108,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunction(), ')'].join('\n');
+  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
@@ -225,11 +225,14 @@ export class OwnKernels {
     this.runSized('batchNormInputGradient', job.pixels, job.pixels * job.channels, [job.x, job.dy, job.parameters, job.y, job.channels]);
   }
 
-  /** Per chunk of pixels, sum(dy) and sum(dy * (x - mean)) per channel; channels a multiple of 4. */
-  batchNormGradSums(job: BatchNormGradSumsRun): void {
+  /**
+   * Per chunk of pixels and per channel, sum(dy) and sum(dy * (x - shift)); with `centred`, dy
+   * is x - shift. Channels a multiple of 4.
+   */
+  channelSums(job: ChannelSumsRun, centred: boolean): void {
     const chunks = Math.ceil(job.pixels / job.chunkPixels);
-    const args = [job.x, job.dy, job.mean, job.partials, job.channels, job.chunkPixels, job.pixels];
-    this.runSized('batchNormGradSums', chunks, job.pixels * job.channels, args);
+    const args = [job.x, job.dy, job.shift, job.partials, job.channels, job.chunkPixels, job.pixels];
+    this.runSized(centred ? 'centredSums' : 'channelSums', chunks, job.pixels * job.channels, args);
   }
 
   /** A job of `units` over `values` values: on this thread alone when small, else on every thread. */
