@@ -1,6 +1,7 @@
 /** Activation functions by their Keras names, mapped onto TensorFlow.js's identifiers. */
 import { oneOf } from './args';
-// Every layer's 'swish' becomes one op with a closed-form gradient.
+// Every layer's 'swish' and unfused 'relu' become ops whose gradient is one kernel where a backend has it.
+import './relu';
 import './swish';
 
 const TFJS_IDENTIFIERS = {

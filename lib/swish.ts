@@ -12,10 +12,8 @@
  * `apply` is this op, so every layer with `activation: 'swish'` uses it, loaded models included;
  * the saved name stays 'swish'.
  */
-import type { Swish as TfSwish } from '@tensorflow/tfjs-layers/dist/activations';
-
 import { tf } from './tf';
-import { registeredTfjsClass } from './tfjs_classes';
+import { replaceTfjsActivation } from './tfjs_classes';
 
 /** Kernel names: inputs {x}, outputs [y, s]; and inputs {y, s, dy}, output dx. */
 export const SWISH_KERNEL = 'TfjsKerasSwish';
@@ -56,13 +54,4 @@ export function swish(x: tf.Tensor): tf.Tensor {
   return op(x);
 }
 
-const TfSwishClass = registeredTfjsClass('swish') as typeof TfSwish;
-
-/** tf.layers's 'swish' activation computed by {@link swish}; Keras's swish has no alpha. */
-class OneOpSwish extends TfSwishClass {
-  override apply(x: tf.Tensor): tf.Tensor {
-    return swish(x);
-  }
-}
-
-tf.serialization.registerClass(OneOpSwish);
+replaceTfjsActivation('swish', swish);

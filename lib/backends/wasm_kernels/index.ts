@@ -17,6 +17,7 @@ import { getWasmKernel, loadWasmBackendPackage } from './kernel_utils';
 import { makeMeanConfig } from './Mean';
 import { momentsConfig } from './Moments';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { reluGradConfig } from './ReluGrad';
 import { makeSumConfig } from './Sum';
 import { swishConfig, swishGradConfig } from './Swish';
 import { makeTileConfig } from './Tile';
@@ -42,6 +43,7 @@ const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> 
   [swishConfig.kernelName, () => swishConfig],
   [batchNormGradConfig.kernelName, () => batchNormGradConfig],
   [momentsConfig.kernelName, () => momentsConfig],
+  [reluGradConfig.kernelName, () => reluGradConfig],
   [swishGradConfig.kernelName, () => swishGradConfig],
 ];
 

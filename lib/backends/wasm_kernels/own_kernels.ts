@@ -16,6 +16,7 @@ import { channelAffineFunctions } from './channel_affine_wat';
 import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
+import { reluGradFunction } from './relu_grad_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
 
 /** A filter-gradient job: the tile table and what the module's `filterGradient` needs besides; all int32. */
@@ -91,7 +92,7 @@ export interface ChannelSumsRun {
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
-const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels', 'batchNormInputGradient', 'channelSums', 'centredSums'] as const;
+const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels', 'batchNormInputGradient', 'channelSums', 'centredSums', 'reluGrad'] as const;
 type ExportName = (typeof EXPORTS)[number];
 
 type KernelFunction = (first: number, end: number, ...args: number[]) => void;
@@ -108,7 +109,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), ')'].join('\n');
+  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
@@ -208,6 +209,11 @@ export class OwnKernels {
   /** dx = dy * d swish(x) / dx over `count` values, from the forward run's y and s. */
   swishGrad(job: SwishGradRun): void {
     this.runSized('swishGrad', Math.ceil(job.count / SWISH_UNIT_VALUES), job.count, [job.y, job.s, job.dy, job.dx, job.count]);
+  }
+
+  /** dx = dy where y > 0 (y where y is NaN), else 0, over `count` values. */
+  reluGrad(job: { y: number; dy: number; dx: number; count: number }): void {
+    this.runSized('reluGrad', Math.ceil(job.count / 4), job.count, [job.y, job.dy, job.dx, job.count]);
   }
 
   /** y = x + bias, the bias ([channels] at `bias`) broadcast over the pixels. */
