@@ -75,6 +75,11 @@ describe('model.save and loadModel', () => {
       const bin = readdirSync(dir).find((f) => f.endsWith('.bin')) as string;
       truncateSync(join(dir, bin), 1000);
     }, /model\.json: its weights files hold 1000 bytes, but the manifest needs 246824/],
+    ['an optimizer class TensorFlow.js does not know', (dir) => {
+      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
+      json['trainingConfig'] = { loss: 'categorical_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'KerasRMSprop', config: {} } };
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    }, /model\.json: its optimizer 'KerasRMSprop' is not one TensorFlow\.js knows .*; start a new run/],
   ])('explain %s, naming the file', async (_, damage, message) => {
     const dir = folder();
     if (!_.startsWith('an empty')) await lenet5().save(dir);

@@ -92,6 +92,14 @@ export async function loadModelFiles(folder: string): Promise<{ tfModel: tf.Laye
   if (weightData.length !== expected) {
     throw new DataError(join(folder, 'model.json'), `its weights files hold ${weightData.length} bytes, but the manifest needs ${expected}`);
   }
+  const optimizerConfig = (json.trainingConfig as { optimizer_config?: { class_name?: unknown } } | undefined)?.optimizer_config;
+  const optimizerClass = optimizerConfig?.class_name;
+  if (typeof optimizerClass === 'string' && tf.serialization.SerializationMap.getMap().classNameMap[optimizerClass] === undefined) {
+    throw new DataError(
+      join(folder, 'model.json'),
+      `its optimizer '${optimizerClass}' is not one TensorFlow.js knows (tfjs-keras wrote 'KerasRMSprop' before its RMSprop followed Keras's rule); start a new run`,
+    );
+  }
   const tfModel = await tf.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
