@@ -19,15 +19,11 @@ const KERNEL_NAME = BATCH_NORM_GRAD_KERNEL;
 
 export function batchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const wasm = asWasmBackend(backend, KERNEL_NAME);
-  const [x, dy, mean, variance, scale] = ['x', 'dy', 'mean', 'variance', 'scale'].map((name) => requireInput(inputs, name, KERNEL_NAME)) as [
-    TensorInfo,
-    TensorInfo,
-    TensorInfo,
-    TensorInfo,
-    TensorInfo,
-  ];
+  const input = (name: string): TensorInfo => requireInput(inputs, name, KERNEL_NAME);
+  const [x, dy, mean, variance, scale] = [input('x'), input('dy'), input('mean'), input('variance'), input('scale')];
   const channels = x.shape[x.shape.length - 1] ?? 0;
-  for (const [name, info, size] of [['x', x, sizeOf(x)], ['dy', dy, sizeOf(x)], ['mean', mean, channels], ['variance', variance, channels], ['scale', scale, channels]] as const) {
+  const expectedSizes = [['x', x, sizeOf(x)], ['dy', dy, sizeOf(x)], ['mean', mean, channels], ['variance', variance, channels], ['scale', scale, channels]] as const;
+  for (const [name, info, size] of expectedSizes) {
     requireFloat32(info, KERNEL_NAME);
     if (sizeOf(info) !== size) {
       throw new BackendError('wasm', `kernel ${KERNEL_NAME}: ${name} has shape [${info.shape.join(', ')}], x has [${x.shape.join(', ')}]`);

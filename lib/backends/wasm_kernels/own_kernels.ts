@@ -92,7 +92,18 @@ export interface ChannelSumsRun {
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
-const EXPORTS = ['filterGradient', 'maxPoolGrad2x2', 'swish', 'swishGrad', 'addBias', 'normalizeChannels', 'batchNormInputGradient', 'channelSums', 'centredSums', 'reluGrad'] as const;
+const EXPORTS = [
+  'filterGradient',
+  'maxPoolGrad2x2',
+  'swish',
+  'swishGrad',
+  'addBias',
+  'normalizeChannels',
+  'batchNormInputGradient',
+  'channelSums',
+  'centredSums',
+  'reluGrad',
+] as const;
 type ExportName = (typeof EXPORTS)[number];
 
 type KernelFunction = (first: number, end: number, ...args: number[]) => void;
@@ -109,7 +120,8 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  return ['(module', memory, filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), ')'].join('\n');
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction()];
+  return ['(module', memory, ...functions, ')'].join('\n');
 }
 
 /** Each worker: instantiate on the shared memory, then run its share of every job it is woken for. */
