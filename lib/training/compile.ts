@@ -6,6 +6,7 @@ import * as args from '../args';
 import { ConfigError } from '../errors';
 import { formatChoices } from '../format';
 import { tf } from '../tf';
+import { OneKernelAdam } from './adam';
 
 const LOSSES = {
   categorical_crossentropy: 'categoricalCrossentropy',
@@ -23,7 +24,7 @@ export const LOSS_NAMES = Object.keys(LOSSES) as (keyof typeof LOSSES)[];
 
 /** Keras's optimisers with Keras's defaults (Adam 0.001, RMSprop 0.001 with rho 0.9, SGD 0.01). */
 const OPTIMIZERS = {
-  adam: (lr?: number) => tf.train.adam(lr ?? 0.001, 0.9, 0.999, 1e-7),
+  adam: (lr?: number) => new OneKernelAdam(lr ?? 0.001, 0.9, 0.999, 1e-7),
   rmsprop: (lr?: number) => tf.train.rmsprop(lr ?? 0.001, 0.9, 0, 1e-7),
   sgd: (lr?: number) => tf.train.sgd(lr ?? 0.01),
   adagrad: (lr?: number) => tf.train.adagrad(lr ?? 0.001, 0.1),

@@ -3,6 +3,7 @@
  * backend lacks or runs slowly. Each kernel's file says what it replaces and why.
  */
 import { tf } from '../../tf';
+import { adamConfig } from './Adam';
 import { makeAddConfig } from './Add';
 import { avgPoolGradConfig } from './AvgPoolGrad';
 import { batchNormGradConfig } from './BatchNormGrad';
@@ -44,6 +45,7 @@ const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> 
   [batchNormGradConfig.kernelName, () => batchNormGradConfig],
   [momentsConfig.kernelName, () => momentsConfig],
   [reluGradConfig.kernelName, () => reluGradConfig],
+  [adamConfig.kernelName, () => adamConfig],
   [swishGradConfig.kernelName, () => swishGradConfig],
 ];
 

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../../errors';
+import { adamFunction } from './adam_wat';
 import { channelAffineFunctions } from './channel_affine_wat';
 import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
@@ -103,6 +104,7 @@ const EXPORTS = [
   'channelSums',
   'centredSums',
   'reluGrad',
+  'adam',
 ] as const;
 type ExportName = (typeof EXPORTS)[number];
 
@@ -120,7 +122,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction()];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction()];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -226,6 +228,12 @@ export class OwnKernels {
   /** dx = dy where y > 0 (y where y is NaN), else 0, over `count` values. */
   reluGrad(job: { y: number; dy: number; dx: number; count: number }): void {
     this.runSized('reluGrad', Math.ceil(job.count / 4), job.count, [job.y, job.dy, job.dx, job.count]);
+  }
+
+  /** One Adam step over `count` values of a weight, into new buffers; see adam_wat for the parameters. */
+  adam(job: { w: number; m: number; v: number; g: number; parameters: number; newW: number; newM: number; newV: number; count: number }): void {
+    const args = [job.w, job.m, job.v, job.g, job.parameters, job.newW, job.newM, job.newV, job.count];
+    this.runSized('adam', Math.ceil(job.count / 4), job.count, args);
   }
 
   /** y = x + bias, the bias ([channels] at `bias`) broadcast over the pixels. */

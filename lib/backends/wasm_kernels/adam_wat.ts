@@ -1,0 +1,50 @@
+/**
+ * The WebAssembly text of one Adam step over a weight, as TensorFlow.js's AdamOptimizer computes
+ * it, in the same float32 operations and order, 4 values per step with 128-bit SIMD:
+ * m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2);
+ * w' = (m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + epsilon) * -lr + w.
+ *
+ * adam(first, end, w, m, v, g, parameters, newW, newM, newV, count): vectors [first, end) of the
+ * count >= 4 values, the last shifted back to end at the last value when count is not a
+ * multiple of 4. `parameters` holds 8 floats: b1, 1 - b1, b2, 1 - b2, 1 - b1^t, 1 - b2^t,
+ * epsilon, -lr. Pointers in bytes.
+ */
+
+/** The fewest values the kernel takes: one whole vector. */
+export const ADAM_MIN_VALUES = 4;
+
+/** The order of the parameters the kernel reads. */
+export const ADAM_PARAMETERS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'oneMinusAccBeta1', 'oneMinusAccBeta2', 'epsilon', 'minusLearningRate'] as const;
+
+function get(name: string): string {
+  return `(local.get $${name})`;
+}
+
+export function adamFunction(): string {
+  const at = (pointer: string): string => `(i32.add ${get(pointer)} ${get('offset')})`;
+  const parameter = (name: (typeof ADAM_PARAMETERS)[number]): string => get(name);
+  return [
+    `(func (export "adam") (param $first i32) (param $end i32) (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $parameters i32)`,
+    `  (param $newW i32) (param $newM i32) (param $newV i32) (param $count i32)`,
+    `  (local $index i32) (local $offset i32) (local $lastVector i32) (local $gradient v128) (local $firstMoment v128) (local $secondMoment v128)`,
+    `  ${ADAM_PARAMETERS.map((name) => `(local $${name} v128)`).join(' ')}`,
+    ...ADAM_PARAMETERS.map((name, i) => `  (local.set $${name} (v128.load32_splat offset=${4 * i} ${get('parameters')}))`),
+    `  (local.set $lastVector (i32.shl (i32.sub ${get('count')} (i32.const 4)) (i32.const 2)))`,
+    `  (local.set $index ${get('first')})`,
+    `  (block $done (loop $next`,
+    `    (br_if $done (i32.ge_u ${get('index')} ${get('end')}))`,
+    `    (local.set $offset (i32.shl ${get('index')} (i32.const 4)))`,
+    `    (local.set $offset (select ${get('lastVector')} ${get('offset')} (i32.gt_s ${get('offset')} ${get('lastVector')})))`,
+    `    (local.set $gradient (v128.load ${at('g')}))`,
+    `    (local.set $firstMoment (f32x4.add (f32x4.mul (v128.load ${at('m')}) ${parameter('beta1')}) (f32x4.mul ${get('gradient')} ${parameter('oneMinusBeta1')})))`,
+    `    (local.set $secondMoment (f32x4.add (f32x4.mul (v128.load ${at('v')}) ${parameter('beta2')})`,
+    `      (f32x4.mul (f32x4.mul ${get('gradient')} ${get('gradient')}) ${parameter('oneMinusBeta2')})))`,
+    `    (v128.store ${at('newM')} ${get('firstMoment')})`,
+    `    (v128.store ${at('newV')} ${get('secondMoment')})`,
+    `    (v128.store ${at('newW')} (f32x4.add (f32x4.mul (f32x4.div (f32x4.div ${get('firstMoment')} ${parameter('oneMinusAccBeta1')})`,
+    `      (f32x4.add (f32x4.sqrt (f32x4.div ${get('secondMoment')} ${parameter('oneMinusAccBeta2')})) ${parameter('epsilon')})) ${parameter('minusLearningRate')}) (v128.load ${at('w')})))`,
+    `    (local.set $index (i32.add ${get('index')} (i32.const 1)))`,
+    `    (br $next)))`,
+    `)`,
+  ].join('\n');
+}
