@@ -42,7 +42,7 @@ describe('Adam on wasm', () => {
     await tf.setBackend('wasm');
     const optimizer = new OneKernelAdam(0.01, 0.9, 0.999, 1e-7);
     const w = tf.variable(tf.ones([8]), true, 'adam_slots_w');
-    const { kernels } = await tf.profile(() => optimizer.applyGradients({ adam_slots_w: tf.fill([8], 0.5) }));
+    const { kernels } = await tf.profile(() => optimizer.applyGradients([{ name: 'adam_slots_w', tensor: tf.fill([8], 0.5) }]));
     expect(kernels.filter((kernel) => kernel.name === ADAM_KERNEL)).toHaveLength(1);
     expect((await optimizer.getWeights()).map((weight) => weight.name)).toEqual(['iter', 'adam_slots_w/m', 'adam_slots_w/v']);
     expect(optimizer.getClassName()).toBe('Adam');

@@ -5,10 +5,11 @@
  * w' = (m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + epsilon) * -lr + w.
  *
  * adam(first, end, w, m, v, g, parameters, newW, newM, newV, count): vectors [first, end) of the
- * count >= 4 values, the last shifted back to end at the last value when count is not a
- * multiple of 4. `parameters` holds 8 floats: b1, 1 - b1, b2, 1 - b2, 1 - b1^t, 1 - b2^t,
+ * count >= 4 values (see vector_loop_wat). `parameters` holds 8 floats: b1, 1 - b1, b2, 1 - b2, 1 - b1^t, 1 - b2^t,
  * epsilon, -lr. Pointers in bytes.
  */
+
+import { vectorAddress as at, vectorLoopFunction } from './vector_loop_wat';
 
 /** The fewest values the kernel takes: one whole vector. */
 export const ADAM_MIN_VALUES = 4;
@@ -21,30 +22,17 @@ function get(name: string): string {
 }
 
 export function adamFunction(): string {
-  const at = (pointer: string): string => `(i32.add ${get(pointer)} ${get('offset')})`;
   const parameter = (name: (typeof ADAM_PARAMETERS)[number]): string => get(name);
-  return [
-    `(func (export "adam") (param $first i32) (param $end i32) (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $parameters i32)`,
-    `  (param $newW i32) (param $newM i32) (param $newV i32) (param $count i32)`,
-    `  (local $index i32) (local $offset i32) (local $lastVector i32) (local $gradient v128) (local $firstMoment v128) (local $secondMoment v128)`,
-    `  ${ADAM_PARAMETERS.map((name) => `(local $${name} v128)`).join(' ')}`,
-    ...ADAM_PARAMETERS.map((name, i) => `  (local.set $${name} (v128.load32_splat offset=${4 * i} ${get('parameters')}))`),
-    `  (local.set $lastVector (i32.shl (i32.sub ${get('count')} (i32.const 4)) (i32.const 2)))`,
-    `  (local.set $index ${get('first')})`,
-    `  (block $done (loop $next`,
-    `    (br_if $done (i32.ge_u ${get('index')} ${get('end')}))`,
-    `    (local.set $offset (i32.shl ${get('index')} (i32.const 4)))`,
-    `    (local.set $offset (select ${get('lastVector')} ${get('offset')} (i32.gt_s ${get('offset')} ${get('lastVector')})))`,
-    `    (local.set $gradient (v128.load ${at('g')}))`,
-    `    (local.set $firstMoment (f32x4.add (f32x4.mul (v128.load ${at('m')}) ${parameter('beta1')}) (f32x4.mul ${get('gradient')} ${parameter('oneMinusBeta1')})))`,
-    `    (local.set $secondMoment (f32x4.add (f32x4.mul (v128.load ${at('v')}) ${parameter('beta2')})`,
-    `      (f32x4.mul (f32x4.mul ${get('gradient')} ${get('gradient')}) ${parameter('oneMinusBeta2')})))`,
-    `    (v128.store ${at('newM')} ${get('firstMoment')})`,
-    `    (v128.store ${at('newV')} ${get('secondMoment')})`,
-    `    (v128.store ${at('newW')} (f32x4.add (f32x4.mul (f32x4.div (f32x4.div ${get('firstMoment')} ${parameter('oneMinusAccBeta1')})`,
-    `      (f32x4.add (f32x4.sqrt (f32x4.div ${get('secondMoment')} ${parameter('oneMinusAccBeta2')})) ${parameter('epsilon')})) ${parameter('minusLearningRate')}) (v128.load ${at('w')})))`,
-    `    (local.set $index (i32.add ${get('index')} (i32.const 1)))`,
-    `    (br $next)))`,
-    `)`,
-  ].join('\n');
+  const locals = ['(local $gradient v128) (local $firstMoment v128) (local $secondMoment v128)', ...ADAM_PARAMETERS.map((name) => `(local $${name} v128)`)];
+  const setup = ADAM_PARAMETERS.map((name, i) => `(local.set $${name} (v128.load32_splat offset=${4 * i} ${get('parameters')}))`);
+  return vectorLoopFunction('adam', ['w', 'm', 'v', 'g', 'parameters', 'newW', 'newM', 'newV'], locals, setup, [
+    `(local.set $gradient (v128.load ${at('g')}))`,
+    `(local.set $firstMoment (f32x4.add (f32x4.mul (v128.load ${at('m')}) ${parameter('beta1')}) (f32x4.mul ${get('gradient')} ${parameter('oneMinusBeta1')})))`,
+    `(local.set $secondMoment (f32x4.add (f32x4.mul (v128.load ${at('v')}) ${parameter('beta2')})`,
+    `  (f32x4.mul (f32x4.mul ${get('gradient')} ${get('gradient')}) ${parameter('oneMinusBeta2')})))`,
+    `(v128.store ${at('newM')} ${get('firstMoment')})`,
+    `(v128.store ${at('newV')} ${get('secondMoment')})`,
+    `(v128.store ${at('newW')} (f32x4.add (f32x4.mul (f32x4.div (f32x4.div ${get('firstMoment')} ${parameter('oneMinusAccBeta1')})`,
+    `  (f32x4.add (f32x4.sqrt (f32x4.div ${get('secondMoment')} ${parameter('oneMinusAccBeta2')})) ${parameter('epsilon')})) ${parameter('minusLearningRate')}) (v128.load ${at('w')})))`,
+  ]);
 }
