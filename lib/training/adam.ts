@@ -4,6 +4,7 @@
  * wasm_kernels/Adam). tfjs runs about 14 kernels a weight: on LeNet-5's 10 weights, about 150
  * small kernels and 2.6-4 ms of a 40 ms training step on wasm.
  */
+import { KerasError } from '../errors';
 import { tf } from '../tf';
 
 /**
@@ -24,24 +25,25 @@ type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
 export class OneKernelAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
-    if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) === undefined) {
+    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
+      ? variableGradients.map((g): [string, tf.Tensor] => [g.name, g.tensor])
+      : Object.entries(variableGradients);
+    const allFloat32 = entries.every(([, gradient]) => gradient === undefined || gradient.dtype === 'float32');
+    if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) === undefined || !allFloat32) {
       super.applyGradients(variableGradients);
       return;
     }
     const state = this as unknown as AdamState;
-    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
-      ? variableGradients.map((g): [string, tf.Tensor] => [g.name, g.tensor])
-      : Object.entries(variableGradients);
     const attrs = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
     tf.tidy(() => {
       entries.forEach(([name, gradient], i) => {
         const value = tf.engine().registeredVariables[name];
-        if (value === undefined) return;
+        if (value === undefined) throw new KerasError(`Adam: no variable named '${name}' to apply a gradient to`);
         const slot = (moments: AdamState['accumulatedFirstMoment'], suffix: string): tf.Variable =>
           (moments[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) }).variable;
         const m = slot(state.accumulatedFirstMoment, 'm');
         const v = slot(state.accumulatedSecondMoment, 'v');
-        if (gradient === undefined || gradient.dtype !== 'float32') return;
+        if (gradient === undefined) return;
         const inputs = { value, m, v, gradient, accBeta1: state.accBeta1, accBeta2: state.accBeta2 };
         const [newValue, newM, newV] = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs) as tf.Tensor[];
         m.assign(newM as tf.Tensor);

@@ -51,6 +51,13 @@ describe('Adam on wasm', () => {
     w.dispose();
   });
 
+  it('names a gradient whose weight does not exist', async () => {
+    await tf.setBackend('wasm');
+    const optimizer = new OneKernelAdam(0.01, 0.9, 0.999, 1e-7);
+    expect(() => optimizer.applyGradients([{ name: 'adam_no_such_weight', tensor: tf.ones([4]) }])).toThrow(/Adam: no variable named 'adam_no_such_weight'/);
+    optimizer.dispose();
+  });
+
   it('rejects a gradient whose size differs from the weight, naming both shapes', async () => {
     await tf.setBackend('wasm');
     const value = tf.zeros([2, 3]);
