@@ -31,15 +31,17 @@ export function batchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInf
   }
   const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
   const pixels = sizeOf(x) / channels;
-  const means = heapView(wasm, mean);
-  const variances = heapView(wasm, variance);
-  const scales = heapView(wasm, scale);
   const own = ownKernels();
 
   const sums = channelSums(wasm, x, dy, mean, channels);
 
   const dScale = wasm.makeOutput([channels], 'float32');
   const dOffset = wasm.makeOutput([channels], 'float32');
+  // Views only now: the allocations above may have grown the heap, which detaches earlier views
+  // of the single-threaded build's memory.
+  const means = heapView(wasm, mean);
+  const variances = heapView(wasm, variance);
+  const scales = heapView(wasm, scale);
   // dx = (dy - meanDy - (x - mean) * k) * s, the four per-channel tables in one buffer.
   const table = new Float32Array(4 * channels);
   const scaleGradient = heapView(wasm, dScale);

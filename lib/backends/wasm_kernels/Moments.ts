@@ -21,13 +21,15 @@ export function moments({ inputs, backend }: KernelArgs): TensorInfo[] {
   const pixels = sizeOf(x) / channels;
   const mean = wasm.makeOutput([channels], 'float32');
   const variance = wasm.makeOutput([channels], 'float32');
-  const means = heapView(wasm, mean);
-  withIntermediates(wasm, (scratch) => {
+  const totals = withIntermediates(wasm, (scratch) => {
     const zeros = scratch.keep(wasm.makeOutput([channels], 'float32'));
     heapView(wasm, zeros).fill(0);
-    const totals = channelSums(wasm, x, x, zeros, channels).dy;
-    for (let c = 0; c < channels; c++) means[c] = (totals[c] as number) / pixels;
+    return channelSums(wasm, x, x, zeros, channels).dy;
   });
+  // A view only now: the allocation above may have grown the heap, which detaches earlier views
+  // of the single-threaded build's memory.
+  const means = heapView(wasm, mean);
+  for (let c = 0; c < channels; c++) means[c] = (totals[c] as number) / pixels;
   // The mean is rounded to float32: the sum of x - m corrects for that.
   const { dy: sumCentred, dyCentred: sumSquares } = channelSums(wasm, x, null, mean, channels);
   const variances = heapView(wasm, variance);
