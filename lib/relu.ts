@@ -7,7 +7,7 @@
  * Importing this module makes it the 'relu' of every layer that applies its activation as a
  * separate op; tf.layers's Dense and its inference convolutions fuse relu and are unchanged.
  */
-import { tf } from './tf';
+import { backendHasKernels, tf } from './tf';
 import { replaceTfjsActivation } from './tfjs_classes';
 
 /** Kernel name: inputs {y, dy}, y the forward output; output dx. */
@@ -15,7 +15,7 @@ export const RELU_GRAD_KERNEL = 'TfjsKerasReluGrad';
 
 /** max(x, 0), elementwise. */
 export function relu(x: tf.Tensor): tf.Tensor {
-  if (x.dtype !== 'float32' || tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) === undefined) return tf.relu(x);
+  if (x.dtype !== 'float32' || !backendHasKernels(RELU_GRAD_KERNEL)) return tf.relu(x);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const y = tf.relu(input);

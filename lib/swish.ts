@@ -12,17 +12,12 @@
  * `apply` is this op, so every layer with `activation: 'swish'` uses it, loaded models included;
  * the saved name stays 'swish'.
  */
-import { tf } from './tf';
+import { backendHasKernels, tf } from './tf';
 import { replaceTfjsActivation } from './tfjs_classes';
 
 /** Kernel names: inputs {x}, outputs [y, s]; and inputs {y, s, dy}, output dx. */
 export const SWISH_KERNEL = 'TfjsKerasSwish';
 export const SWISH_GRAD_KERNEL = 'TfjsKerasSwishGrad';
-
-function hasKernels(): boolean {
-  const backend = tf.getBackend();
-  return tf.getKernel(SWISH_KERNEL, backend) !== undefined && tf.getKernel(SWISH_GRAD_KERNEL, backend) !== undefined;
-}
 
 /** y and s = sigmoid(x). */
 function swishAndSigmoid(x: tf.Tensor, fused: boolean): [tf.Tensor, tf.Tensor] {
@@ -38,7 +33,7 @@ function swishGradient(y: tf.Tensor, s: tf.Tensor, dy: tf.Tensor, fused: boolean
 
 /** x * sigmoid(x), elementwise. */
 export function swish(x: tf.Tensor): tf.Tensor {
-  const fused = x.dtype === 'float32' && hasKernels();
+  const fused = x.dtype === 'float32' && backendHasKernels(SWISH_KERNEL, SWISH_GRAD_KERNEL);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const [y, s] = swishAndSigmoid(input, fused);

@@ -24,4 +24,13 @@ function silenceCpuBanner(): void {
 
 silenceCpuBanner();
 
+/**
+ * Whether the active backend registers every one of `kernelNames`: our ops run a backend's own
+ * fused kernels where it has them and tfjs ops elsewhere.
+ */
+export function backendHasKernels(...kernelNames: string[]): boolean {
+  const backend = tf.getBackend();
+  return kernelNames.every((kernelName) => tf.getKernel(kernelName, backend) !== undefined);
+}
+
 export { tf };

@@ -7,7 +7,7 @@ import type { Conv2D as TfConv2D } from '@tensorflow/tfjs-layers/dist/layers/con
 import type { BatchNormalization as TfBatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization';
 
 import { KerasError } from '../errors';
-import { tf } from '../tf';
+import { backendHasKernels, tf } from '../tf';
 import { registeredTfjsClass } from '../tfjs_classes';
 
 /** tf.layers's keyword arguments of `call`; `training` is the one read here. */
@@ -79,12 +79,8 @@ export const BATCH_NORM_GRAD_KERNEL = 'TfjsKerasBatchNormGrad';
  */
 export const MOMENTS_KERNEL = 'TfjsKerasMoments';
 
-function hasKernel(kernelName: string): boolean {
-  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
-}
-
 function batchMoments(x: tf.Tensor, axes: number[]): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  if (x.dtype === 'float32' && hasKernel(MOMENTS_KERNEL)) {
+  if (x.dtype === 'float32' && backendHasKernels(MOMENTS_KERNEL)) {
     const [mean, variance] = tf.engine().runKernel(MOMENTS_KERNEL, { x }) as [tf.Tensor1D, tf.Tensor1D];
     return { mean, variance };
   }
@@ -104,7 +100,7 @@ export function normalizeBatchInTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta:
   const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
   const count = x.size / (x.shape[x.rank - 1] ?? 1);
   const { mean, variance } = batchMoments(x, axes);
-  const fused = x.dtype === 'float32' && hasKernel(BATCH_NORM_GRAD_KERNEL);
+  const fused = x.dtype === 'float32' && backendHasKernels(BATCH_NORM_GRAD_KERNEL);
   // The statistics enter by closure, not as inputs: the closed form already accounts for them,
   // and as inputs tfjs would differentiate them a second time, op by op.
   const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -5,7 +5,7 @@
  * small kernels and 2.6-4 ms of a 40 ms training step on wasm.
  */
 import { KerasError } from '../errors';
-import { tf } from '../tf';
+import { backendHasKernels, tf } from '../tf';
 
 /**
  * Kernel name: inputs {value, m, v, gradient, accBeta1, accBeta2} (the last two scalars: beta^t
@@ -29,7 +29,7 @@ export class OneKernelAdam extends tf.AdamOptimizer {
       ? variableGradients.map((g): [string, tf.Tensor] => [g.name, g.tensor])
       : Object.entries(variableGradients);
     const allFloat32 = entries.every(([, gradient]) => gradient === undefined || gradient.dtype === 'float32');
-    if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) === undefined || !allFloat32) {
+    if (!backendHasKernels(ADAM_KERNEL) || !allFloat32) {
       super.applyGradients(variableGradients);
       return;
     }
