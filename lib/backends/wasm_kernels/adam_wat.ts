@@ -10,16 +10,13 @@
  */
 
 import { vectorAddress as at, vectorLoopFunction } from './vector_loop_wat';
+import { localGet as get } from './wat';
 
 /** The fewest values the kernel takes: one whole vector. */
 export const ADAM_MIN_VALUES = 4;
 
 /** The order of the parameters the kernel reads. */
 export const ADAM_PARAMETERS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'oneMinusAccBeta1', 'oneMinusAccBeta2', 'epsilon', 'minusLearningRate'] as const;
-
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
 
 export function adamFunction(): string {
   const parameter = (name: (typeof ADAM_PARAMETERS)[number]): string => get(name);

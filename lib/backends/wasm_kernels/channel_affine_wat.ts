@@ -14,12 +14,10 @@
  * back to its last 4 channels (it recomputes a few channels from x and writes the same results).
  */
 
+import { localGet as get } from './wat';
+
 /** The fewest channels the kernels take: one whole vector. */
 export const CHANNEL_AFFINE_MIN_CHANNELS = 4;
-
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
 
 /** The vector at the current channels of the per-channel table at `table` + `tableOffset` bytes. */
 function channelVector(table: string, tableOffset: string): string {

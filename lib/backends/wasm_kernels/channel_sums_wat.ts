@@ -10,12 +10,10 @@
  * multiple of 4 (a vector shifted back would count channels twice); pointers in bytes.
  */
 
+import { localGet as get } from './wat';
+
 /** The channel count must be a multiple of this. */
 export const CHANNEL_SUMS_VECTOR = 4;
-
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
 
 /**
  * `channelSums` as above; `centredSums`, the same with dy taken as x - shift (its dy argument

@@ -12,6 +12,8 @@
  * that the block's x and dy stay in the core's cache while every tile of the share reads them.
  */
 
+import { localGet as get } from './wat';
+
 /** Input channels per tile: 1 to this many. */
 export const MAX_TILE_ROWS = 4;
 /** 4-float vectors of output channels per tile: 1 to this many. */
@@ -39,10 +41,6 @@ const TILE_PARAMS = [
   'dyCol',
   'dwRow',
 ] as const;
-
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
 
 function tileFunction(rows: number, vectors: number): string {
   const acc = (r: number, v: number): string => `$acc${r}_${v}`;

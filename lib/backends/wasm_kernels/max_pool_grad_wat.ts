@@ -12,14 +12,12 @@
  * whole batch (input row pairs); pointers in bytes; channels >= 4.
  */
 
+import { localGet as get } from './wat';
+
 const PARAMS = ['first', 'end', 'x', 'dy', 'dx', 'outWidth', 'channels'] as const;
 
 /** The smallest channel count the kernel takes: one whole vector. */
 export const MAX_POOL_GRAD_MIN_CHANNELS = 4;
-
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
 
 /** `value` where `mask` is set, +0 elsewhere. */
 function masked(value: string, mask: string): string {

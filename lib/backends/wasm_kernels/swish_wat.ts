@@ -18,6 +18,8 @@
  * Pointers are byte offsets.
  */
 
+import { localGet as get } from './wat';
+
 /** Values per work unit: two vectors of 4, for two independent chains of arithmetic per step. */
 export const SWISH_UNIT_VALUES = 8;
 
@@ -43,10 +45,6 @@ const CONSTANTS: Readonly<Record<string, string>> = {
   zero: '(f32x4.splat (f32.const 0))',
   ...Object.fromEntries(EXP_COEFFICIENTS.map((c, i) => [`c${i + 1}`, `(f32x4.splat (f32.const ${c}))`])),
 };
-
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
 
 /** Locals of both vectors of a unit, and the constants, set once before the loop. */
 function declarations(names: readonly string[]): string[] {

@@ -5,9 +5,7 @@
  * last value: it recomputes a few values and writes the same results again.
  */
 
-function get(name: string): string {
-  return `(local.get $${name})`;
-}
+import { localGet as get } from './wat';
 
 /** `(i32.add $pointer $offset)`: the current vector's byte address in the tensor at `pointer`. */
 export function vectorAddress(pointer: string): string {
