@@ -3,11 +3,10 @@
  * SIMD pass of adam_wat where our own kernels run, split over the threads for large weights;
  * elsewhere, or for fewer than 4 values, a JS pass on the heap in float32 steps.
  */
-import { BackendError } from '../../errors';
 import { tf } from '../../tf';
 import { ADAM_KERNEL } from '../../training/adam';
 import { ADAM_MIN_VALUES, ADAM_PARAMETERS } from './adam_wat';
-import { asWasmBackend, heapOffset, heapView, requireFloat32, requireInput, sizeOf, withIntermediates, type KernelArgs, type TensorInfo } from './kernel_utils';
+import { asWasmBackend, heapOffset, heapView, requireFloat32Sizes, requireInput, sizeOf, withIntermediates, type KernelArgs, type TensorInfo } from './kernel_utils';
 import { ownKernels } from './own_kernels';
 
 interface AdamAttrs {
@@ -22,10 +21,8 @@ export function adam({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const input = (name: string): TensorInfo => requireInput(inputs, name, ADAM_KERNEL);
   const [value, m, v, gradient, accBeta1, accBeta2] = [input('value'), input('m'), input('v'), input('gradient'), input('accBeta1'), input('accBeta2')];
   const count = sizeOf(value);
-  for (const [name, info, size] of [['value', value, count], ['m', m, count], ['v', v, count], ['gradient', gradient, count], ['accBeta1', accBeta1, 1], ['accBeta2', accBeta2, 1]] as const) {
-    requireFloat32(info, ADAM_KERNEL);
-    if (sizeOf(info) !== size) throw new BackendError('wasm', `kernel ${ADAM_KERNEL}: ${name} has shape [${info.shape.join(', ')}], value has [${value.shape.join(', ')}]`);
-  }
+  const expected = [['value', value, count], ['m', m, count], ['v', v, count], ['gradient', gradient, count], ['accBeta1', accBeta1, 1], ['accBeta2', accBeta2, 1]] as const;
+  requireFloat32Sizes(ADAM_KERNEL, ['value', value], expected);
   const { learningRate, beta1, beta2, epsilon } = attrs as unknown as AdamAttrs;
   // As tfjs's scalars: each a float32, 1 - beta^t computed in float32 from the float32 beta^t.
   const f32 = Math.fround;

@@ -7,12 +7,11 @@
  * Where our own kernels run: one SIMD pass for both sums (channel_sums) and one for dx, where
  * tfjs's ops take 7 passes over the activations; otherwise JS loops on the heap.
  */
-import { BackendError } from '../../errors';
 import { BATCH_NORM_GRAD_KERNEL } from '../../layers/training_calls';
 import { tf } from '../../tf';
 import { CHANNEL_AFFINE_MIN_CHANNELS } from './channel_affine_wat';
 import { channelSums } from './channel_sums';
-import { asWasmBackend, heapOffset, heapView, requireFloat32, requireInput, sizeOf, withIntermediates, type KernelArgs, type TensorInfo } from './kernel_utils';
+import { asWasmBackend, heapOffset, heapView, requireFloat32Sizes, requireInput, sizeOf, withIntermediates, type KernelArgs, type TensorInfo } from './kernel_utils';
 import { ownKernels } from './own_kernels';
 
 const KERNEL_NAME = BATCH_NORM_GRAD_KERNEL;
@@ -23,12 +22,7 @@ export function batchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInf
   const [x, dy, mean, variance, scale] = [input('x'), input('dy'), input('mean'), input('variance'), input('scale')];
   const channels = x.shape[x.shape.length - 1] ?? 0;
   const expectedSizes = [['x', x, sizeOf(x)], ['dy', dy, sizeOf(x)], ['mean', mean, channels], ['variance', variance, channels], ['scale', scale, channels]] as const;
-  for (const [name, info, size] of expectedSizes) {
-    requireFloat32(info, KERNEL_NAME);
-    if (sizeOf(info) !== size) {
-      throw new BackendError('wasm', `kernel ${KERNEL_NAME}: ${name} has shape [${info.shape.join(', ')}], x has [${x.shape.join(', ')}]`);
-    }
-  }
+  requireFloat32Sizes(KERNEL_NAME, ['x', x], expectedSizes);
   const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
   const pixels = sizeOf(x) / channels;
   const own = ownKernels();

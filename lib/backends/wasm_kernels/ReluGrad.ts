@@ -3,10 +3,9 @@
  * of relu_grad_wat where our own kernels run, split over the threads for large tensors;
  * elsewhere, or for fewer than 4 values, a JS pass on the heap.
  */
-import { BackendError } from '../../errors';
 import { RELU_GRAD_KERNEL } from '../../relu';
 import { tf } from '../../tf';
-import { asWasmBackend, heapOffset, heapView, requireFloat32, requireInput, sizeOf, type KernelArgs, type TensorInfo } from './kernel_utils';
+import { asWasmBackend, heapOffset, heapView, requireFloat32Sizes, requireInput, sizeOf, type KernelArgs, type TensorInfo } from './kernel_utils';
 import { ownKernels } from './own_kernels';
 import { RELU_GRAD_MIN_VALUES } from './relu_grad_wat';
 
@@ -14,12 +13,8 @@ export function reluGrad({ inputs, backend }: KernelArgs): TensorInfo {
   const wasm = asWasmBackend(backend, RELU_GRAD_KERNEL);
   const y = requireInput(inputs, 'y', RELU_GRAD_KERNEL);
   const dy = requireInput(inputs, 'dy', RELU_GRAD_KERNEL);
-  requireFloat32(y, RELU_GRAD_KERNEL);
-  requireFloat32(dy, RELU_GRAD_KERNEL);
   const count = sizeOf(y);
-  if (sizeOf(dy) !== count) {
-    throw new BackendError('wasm', `kernel ${RELU_GRAD_KERNEL}: dy has shape [${dy.shape.join(', ')}], y has [${y.shape.join(', ')}]`);
-  }
+  requireFloat32Sizes(RELU_GRAD_KERNEL, ['y', y], [['y', y, count], ['dy', dy, count]]);
   const dx = wasm.makeOutput(y.shape, 'float32');
   const own = ownKernels();
   if (own !== null && count >= RELU_GRAD_MIN_VALUES) {

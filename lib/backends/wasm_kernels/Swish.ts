@@ -5,10 +5,9 @@
  * pass of swish_wat, split over the threads for large tensors; elsewhere, or for fewer than 8
  * values, a JS pass on the heap.
  */
-import { BackendError } from '../../errors';
 import { SWISH_GRAD_KERNEL, SWISH_KERNEL } from '../../swish';
 import { tf } from '../../tf';
-import { asWasmBackend, heapOffset, heapView, requireFloat32, requireInput, type KernelArgs, type TensorInfo } from './kernel_utils';
+import { asWasmBackend, heapOffset, heapView, requireFloat32, requireFloat32Sizes, requireInput, type KernelArgs, type TensorInfo } from './kernel_utils';
 import { ownKernels } from './own_kernels';
 import { SWISH_UNIT_VALUES } from './swish_wat';
 
@@ -40,12 +39,7 @@ export function swishGradKernel({ inputs, backend }: KernelArgs): TensorInfo {
   const wasm = asWasmBackend(backend, SWISH_GRAD_KERNEL);
   const [y, s, dy] = ['y', 's', 'dy'].map((name) => requireInput(inputs, name, SWISH_GRAD_KERNEL)) as [TensorInfo, TensorInfo, TensorInfo];
   const count = tf.util.sizeFromShape(y.shape);
-  for (const [name, info] of [['y', y], ['s', s], ['dy', dy]] as const) {
-    requireFloat32(info, SWISH_GRAD_KERNEL);
-    if (tf.util.sizeFromShape(info.shape) !== count) {
-      throw new BackendError('wasm', `kernel ${SWISH_GRAD_KERNEL}: ${name} has shape [${info.shape.join(', ')}], y has [${y.shape.join(', ')}]`);
-    }
-  }
+  requireFloat32Sizes(SWISH_GRAD_KERNEL, ['y', y], [['y', y, count], ['s', s, count], ['dy', dy, count]]);
   const dx = wasm.makeOutput(y.shape, 'float32');
   const own = ownKernels();
   if (own !== null && count >= SWISH_UNIT_VALUES) {

@@ -41,6 +41,23 @@ export function requireFloat32(info: TensorInfo, kernelName: string): void {
   }
 }
 
+/**
+ * Checks that each input is float32 and holds its expected number of values; a wrong size is
+ * named beside the shape of `reference`, the input the others are measured against.
+ */
+export function requireFloat32Sizes(
+  kernelName: string,
+  reference: readonly [name: string, info: TensorInfo],
+  expected: readonly (readonly [name: string, info: TensorInfo, size: number])[],
+): void {
+  for (const [name, info, size] of expected) {
+    requireFloat32(info, kernelName);
+    if (tf.util.sizeFromShape(info.shape) !== size) {
+      throw new BackendError('wasm', `kernel ${kernelName}: ${name} has shape [${info.shape.join(', ')}], ${reference[0]} has [${reference[1].shape.join(', ')}]`);
+    }
+  }
+}
+
 export function asShape4D(shape: readonly number[], what: string, kernelName: string): Shape4D {
   const [a, b, c, d] = shape;
   if (shape.length !== 4 || a === undefined || b === undefined || c === undefined || d === undefined) {
