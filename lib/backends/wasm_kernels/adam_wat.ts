@@ -22,7 +22,7 @@ export function adamFunction(): string {
   const parameter = (name: (typeof ADAM_PARAMETERS)[number]): string => get(name);
   const locals = ['(local $gradient v128) (local $firstMoment v128) (local $secondMoment v128)', ...ADAM_PARAMETERS.map((name) => `(local $${name} v128)`)];
   const setup = ADAM_PARAMETERS.map((name, i) => `(local.set $${name} (v128.load32_splat offset=${4 * i} ${get('parameters')}))`);
-  return vectorLoopFunction('adam', ['w', 'm', 'v', 'g', 'parameters', 'newW', 'newM', 'newV'], locals, setup, [
+  return vectorLoopFunction('adam', ['w', 'm', 'v', 'g', 'parameters', 'newW', 'newM', 'newV'], locals, setup, () => [
     `(local.set $gradient (v128.load ${at('g')}))`,
     `(local.set $firstMoment (f32x4.add (f32x4.mul (v128.load ${at('m')}) ${parameter('beta1')}) (f32x4.mul ${get('gradient')} ${parameter('oneMinusBeta1')})))`,
     `(local.set $secondMoment (f32x4.add (f32x4.mul (v128.load ${at('v')}) ${parameter('beta2')})`,

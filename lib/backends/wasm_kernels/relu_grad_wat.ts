@@ -12,7 +12,7 @@ export const RELU_GRAD_MIN_VALUES = 4;
 
 export function reluGradFunction(): string {
   const value = '(local.get $value)';
-  return vectorLoopFunction('reluGrad', ['y', 'dy', 'dx'], ['(local $value v128)'], [], [
+  return vectorLoopFunction('reluGrad', ['y', 'dy', 'dx'], ['(local $value v128)'], [], () => [
     `(local.set $value (v128.load ${at('y')}))`,
     `(v128.store ${at('dx')} (v128.or`,
     `  (v128.and (v128.load ${at('dy')}) (f32x4.gt ${value} (f32x4.splat (f32.const 0))))`,

@@ -18,10 +18,14 @@
  * Pointers are byte offsets.
  */
 
+import { vectorAddress, vectorLoopFunction } from './vector_loop_wat';
 import { localGet as get } from './wat';
 
-/** Values per work unit: two vectors of 4, for two independent chains of arithmetic per step. */
-export const SWISH_UNIT_VALUES = 8;
+/** Two vectors of 4 per work unit, for two independent chains of arithmetic per step. */
+const VECTORS_PER_UNIT = 2;
+
+/** Values per work unit. */
+export const SWISH_UNIT_VALUES = 4 * VECTORS_PER_UNIT;
 
 const LOG2_E = 1.4426950408889634;
 /** 1.5 * 2^23 + 127: the float whose low mantissa bits hold n + 127 after adding z / ln 2. */
@@ -46,15 +50,16 @@ const CONSTANTS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(EXP_COEFFICIENTS.map((c, i) => [`c${i + 1}`, `(f32x4.splat (f32.const ${c}))`])),
 };
 
-/** Locals of both vectors of a unit, and the constants, set once before the loop. */
-function declarations(names: readonly string[]): string[] {
+/** Locals of both vectors of a unit, and of the constants. */
+function locals(names: readonly string[]): string[] {
   return [
-    `  (local $unit i32) (local $offset i32) (local $lastUnit i32)`,
-    `  ${[0, 1].flatMap((v) => names.map((name) => `(local $${name}${v} v128)`)).join(' ')}`,
-    `  ${Object.keys(CONSTANTS).map((name) => `(local $${name} v128)`).join(' ')}`,
-    ...Object.entries(CONSTANTS).map(([name, value]) => `  (local.set $${name} ${value})`),
+    ...[0, 1].flatMap((v) => names.map((name) => `(local $${name}${v} v128)`)),
+    ...Object.keys(CONSTANTS).map((name) => `(local $${name} v128)`),
   ];
 }
+
+/** The constants, set once before the loop. */
+const SETUP = Object.entries(CONSTANTS).map(([name, value]) => `(local.set $${name} ${value})`);
 
 /** Sets $s<v> to sigmoid($x<v>), through the locals z, n, e, r and f of vector v. */
 function sigmoid(v: number): string[] {
@@ -73,41 +78,22 @@ function sigmoid(v: number): string[] {
   ];
 }
 
-/** An exported loop over units [first, end); `body(v)` handles vector v at byte `$offset + 16 v`. */
-function unitLoop(name: string, pointers: readonly string[], locals: readonly string[], body: (v: number) => string[]): string {
-  const unitBytes = 4 * SWISH_UNIT_VALUES;
-  return [
-    `(func (export "${name}") (param $first i32) (param $end i32) ${pointers.map((p) => `(param $${p} i32)`).join(' ')} (param $count i32)`,
-    ...declarations(locals),
-    `  (local.set $lastUnit (i32.shl (i32.sub ${get('count')} (i32.const ${SWISH_UNIT_VALUES})) (i32.const 2)))`,
-    `  (local.set $unit ${get('first')})`,
-    `  (block $done (loop $next`,
-    `    (br_if $done (i32.ge_u ${get('unit')} ${get('end')}))`,
-    `    (local.set $offset (i32.mul ${get('unit')} (i32.const ${unitBytes})))`,
-    `    (local.set $offset (select ${get('lastUnit')} ${get('offset')} (i32.gt_s ${get('offset')} ${get('lastUnit')})))`,
-    ...[0, 1].flatMap((v) => body(v).map((line) => `    ${line}`)),
-    `    (local.set $unit (i32.add ${get('unit')} (i32.const 1)))`,
-    `    (br $next)))`,
-    `)`,
-  ].join('\n');
-}
-
 function address(pointer: string, v: number): string {
-  return `offset=${16 * v} (i32.add ${get(pointer)} ${get('offset')})`;
+  return `offset=${16 * v} ${vectorAddress(pointer)}`;
 }
 
 export function swishFunctions(): string {
   return [
-    unitLoop('swish', ['x', 'y', 's'], ['x', 'z', 'n', 'e', 'r', 'f', 's'], (v) => [
+    vectorLoopFunction('swish', ['x', 'y', 's'], locals(['x', 'z', 'n', 'e', 'r', 'f', 's']), SETUP, (v) => [
       `(local.set $x${v} (v128.load ${address('x', v)}))`,
       ...sigmoid(v),
       `(v128.store ${address('y', v)} (f32x4.mul ${get(`x${v}`)} ${get(`s${v}`)}))`,
       `(v128.store ${address('s', v)} ${get(`s${v}`)})`,
-    ]),
-    unitLoop('swishGrad', ['y', 's', 'dy', 'dx'], ['y', 's'], (v) => [
+    ], VECTORS_PER_UNIT),
+    vectorLoopFunction('swishGrad', ['y', 's', 'dy', 'dx'], locals(['y', 's']), SETUP, (v) => [
       `(local.set $y${v} (v128.load ${address('y', v)}))`,
       `(local.set $s${v} (v128.load ${address('s', v)}))`,
       `(v128.store ${address('dx', v)} (f32x4.mul (v128.load ${address('dy', v)}) (f32x4.add ${get(`s${v}`)} (f32x4.mul ${get(`y${v}`)} (f32x4.sub ${get('one')} ${get(`s${v}`)})))))`,
-    ]),
+    ], VECTORS_PER_UNIT),
   ].join('\n');
 }
