@@ -89,10 +89,13 @@ async function benchModel(name: string, backend: string, batchSize: number, step
   };
 }
 
+function requirePeerScript(script: string): void {
+  if (!existsSync(script)) throw new UsageError(`--peer: ${script} not found (it lives in ../shared/bench beside the repository); pass --peer-script`);
+}
+
 function runPeer(script: string, models: string[], batchSize: number, steps: number): PeerResult[] {
   const python = '/usr/bin/python3';
   const names = models.map((m) => PEER_NAMES[m]).filter((m): m is string => m !== undefined);
-  if (!existsSync(script)) throw new UsageError(`--peer: ${script} not found (it lives in ../shared/bench beside the repository); pass --peer-script`);
   const result = spawnSync(python, [script, '--models', names.join(','), '--batch-size', String(batchSize), '--steps', String(steps)], { encoding: 'utf8' });
   if (result.error !== undefined || result.status !== 0) {
     const why = result.error?.message ?? (result.stderr.trim().split('\n').pop() ?? `exit code ${result.status}`);
@@ -118,6 +121,8 @@ runCli(async () => {
   const batchSize = checkFlag('batch-size', argv['batch-size'], 'positive integer');
   const steps = checkFlag('steps', argv.steps, 'positive integer');
   const threads = argv.threads === undefined ? {} : { threads: checkFlag('threads', argv.threads, 'positive integer') };
+  // Checked with the flags, not after the first model's minutes of benchmarking.
+  if (argv.peer) requirePeerScript(String(argv['peer-script']));
   const choice = await useBackend(checkChoice('backend', argv.backend, BACKEND_NAMES), threads);
   process.stderr.write(`backend: ${choice.name} (${choice.description})\n`);
   // With --peer, each model's PyTorch run follows ours at once, so that both see the same load on
