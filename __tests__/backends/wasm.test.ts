@@ -1,6 +1,7 @@
-import { activateWasm } from '../../lib/backends/wasm';
+import { activateWasm, wasmPoolSpinIterations } from '../../lib/backends/wasm';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../lib/backends/wasm_kernels';
 import { loadWasmBackendPackage } from '../../lib/backends/wasm_kernels/kernel_utils';
+import { SHORT_SPIN_ITERATIONS } from '../../lib/backends/wasm_thread_pool';
 import { BackendError } from '../../lib/errors';
 import { tf } from '../../lib/tf';
 import { heldBuffers, relativeError, seededValues } from '../helpers/backend_comparison';
@@ -61,6 +62,10 @@ describe('activateWasm', () => {
   test('starts the threaded build with the threads asked for, even on a 2-vCPU machine', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(loadWasmBackendPackage().getThreadsCount()).toBe(THREADS);
+  });
+
+  test("runs the package's threaded binary with XNNPACK's pool threads spinning less", () => {
+    expect(wasmPoolSpinIterations()).toBe(SHORT_SPIN_ITERATIONS);
   });
 
   test('refuses another thread count once started', async () => {

@@ -10,10 +10,12 @@ import type { Worker as NodeWorker } from 'worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../errors';
+import { writeFileAtomic } from '../io/atomic_file';
 import { tf } from '../tf';
 import { registerWasmTrainingKernels } from './wasm_kernels';
 import { loadWasmBackendPackage } from './wasm_kernels/kernel_utils';
 import { startOwnKernels } from './wasm_kernels/own_kernels';
+import { PACKAGE_SPIN_ITERATIONS, SHORT_SPIN_ITERATIONS, withShortPoolSpin } from './wasm_thread_pool';
 
 export interface WasmOptions {
   /**
@@ -21,8 +23,8 @@ export interface WasmOptions {
    * thread). Default: one per core, as PyTorch does (on 2 idle cores, 2 threads train the
    * VGG-style net about 1.7 times faster; LeNet-5's small convolutions gain little). Chosen once:
    * the backend cannot change it after it has started. More than one starts the package's
-   * threaded build, which tfjs keeps off in Node (see below); the extra threads spin while they
-   * wait for work, so on a machine busy with other work 1 can be faster.
+   * threaded build, which tfjs keeps off in Node (see below); the extra threads spin briefly
+   * before they sleep, so on a machine busy with other work 1 can be faster.
    */
   threads?: number;
 }
@@ -96,6 +98,8 @@ export async function activateWasm(options: WasmOptions = {}): Promise<void> {
  *    a 2-vCPU machine gets one thread whatever setThreadsCount asks: while the module starts,
  *    os.cpus() reports twice the threads wanted.
  * Once started, the workers are unreferenced so that they do not keep the process alive.
+ * The threaded binary itself is swapped for a copy whose pool threads spin less before they
+ * sleep (see wasm_thread_pool), where the package's binary is the one that was studied.
  */
 
 type WorkerConstructor = typeof NodeWorker;
@@ -106,6 +110,15 @@ interface EmscriptenThreads {
 }
 
 let workerRedirectInstalled = false;
+let poolSpinIterations: number | null = null;
+
+/**
+ * How long XNNPACK's pool threads spin for work before they sleep, in loop iterations: ours or
+ * the package's; null before the threaded backend starts.
+ */
+export function wasmPoolSpinIterations(): number | null {
+  return poolSpinIterations;
+}
 
 function packageFile(relativePath: string): string {
   return require.resolve(`@tensorflow/tfjs-backend-wasm/${relativePath}`);
@@ -130,15 +143,34 @@ function writeWorkerScript(): string {
     `    return handle(event);\n` +
     `  };\n` +
     `})();\n`;
+  return writeTemporaryFile('worker.js', Buffer.from(script, 'utf8'));
+}
+
+/**
+ * `contents` as a file in the temporary folder, named per package version and user, written
+ * only when absent or different; atomically, so that a process starting at the same time never
+ * reads half a file.
+ */
+function writeTemporaryFile(suffix: string, contents: Uint8Array): string {
   const version = loadWasmBackendPackage().version_wasm;
-  const file = path.join(os.tmpdir(), `tfjs-keras-wasm-${version}-${process.getuid?.() ?? 'user'}-worker.js`);
-  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== script) {
-    // Written beside and renamed, so that a process starting at the same time never reads half a file.
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, script);
-    fs.renameSync(partial, file);
-  }
+  const file = path.join(os.tmpdir(), `tfjs-keras-wasm-${version}-${process.getuid?.() ?? 'user'}-${suffix}`);
+  if (!fs.existsSync(file) || !fs.readFileSync(file).equals(contents)) writeFileAtomic(file, contents);
   return file;
+}
+
+/** Points the backend at the threaded binary with the short pool spin, where it can be made. */
+function useShortPoolSpin(): void {
+  const binaryName = 'tfjs-backend-wasm-threaded-simd.wasm';
+  const patched = withShortPoolSpin(fs.readFileSync(packageFile(`dist/${binaryName}`)));
+  if (patched === null) {
+    poolSpinIterations = PACKAGE_SPIN_ITERATIONS;
+    return;
+  }
+  const files: Record<string, string> = {};
+  for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) files[name] = packageFile(`dist/${name}`);
+  files[binaryName] = writeTemporaryFile(`short-spin-${binaryName}`, patched);
+  loadWasmBackendPackage().setWasmPaths(files);
+  poolSpinIterations = SHORT_SPIN_ITERATIONS;
 }
 
 /** Swaps blob: URLs for `workerFile` in every Worker that Emscripten makes through the global. */
@@ -162,6 +194,7 @@ function redirectBlobWorkers(workerFile: string): void {
 function prepareThreads(threads: number): void {
   try {
     redirectBlobWorkers(writeWorkerScript());
+    useShortPoolSpin();
   } catch (error) {
     throw new BackendError('wasm', `cannot prepare its worker threads: ${messageOf(error)}`);
   }
