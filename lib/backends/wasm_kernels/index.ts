@@ -9,6 +9,7 @@ import { avgPoolGradConfig } from './AvgPoolGrad';
 import { batchNormGradConfig } from './BatchNormGrad';
 import { makeBatchMatMulConfig } from './BatchMatMul';
 import { makeCastConfig } from './Cast';
+import { makeConv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { makeFusedBatchNormConfig } from './FusedBatchNorm';
@@ -28,6 +29,7 @@ import { makeTileConfig } from './Tile';
  * some inputs are built around it, so they are built only when registered.
  */
 const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> = [
+  [tf.Conv2D, () => makeConv2DConfig(getWasmKernel(tf.Conv2D))],
   [tf.Conv2DBackpropFilter, () => conv2DBackpropFilterConfig],
   [tf.Conv2DBackpropInput, () => conv2DBackpropInputConfig],
   [tf.MaxPoolGrad, () => maxPoolGradConfig],

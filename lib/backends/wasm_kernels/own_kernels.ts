@@ -18,6 +18,7 @@ import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { reluGradFunction } from './relu_grad_wat';
+import { singleChannelConvFunctions } from './single_channel_conv_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
 
 /** A filter-gradient job: the tile table and what the module's `filterGradient` needs besides; all int32. */
@@ -43,6 +44,31 @@ export interface MaxPoolGrad2x2Run {
   /** Output rows of the whole batch: batch * output height. */
   rows: number;
   outWidth: number;
+  channels: number;
+}
+
+/** A single-input-channel, stride 1 convolution: see single_channel_conv_wat; pointers in bytes. */
+export interface SingleChannelConvRun {
+  /** The input, [batch, inHeight, inWidth, 1]. */
+  x: number;
+  inHeight: number;
+  inWidth: number;
+  /** Where the input is padded to: images of `imageValues` values, rows of `rowValues`. */
+  padded: number;
+  /** The input's place in each padded image. */
+  top: number;
+  left: number;
+  /** [filterHeight, filterWidth, 1, channels]. */
+  w: number;
+  /** [batch, outHeight, outWidth, channels]. */
+  y: number;
+  rowValues: number;
+  imageValues: number;
+  batch: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
   channels: number;
 }
 
@@ -105,6 +131,8 @@ const EXPORTS = [
   'centredSums',
   'reluGrad',
   'adam',
+  'padImages',
+  'singleChannelConv',
 ] as const;
 type ExportName = (typeof EXPORTS)[number];
 
@@ -122,7 +150,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction()];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions()];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -165,7 +193,7 @@ export class OwnKernels {
   /** Compiles the module and starts `threads - 1` workers on `memory`. */
   static async start(memory: WebAssembly.Memory, threads: number): Promise<OwnKernels> {
     const wabt = await (await import('wabt')).default();
-    const parsed = wabt.parseWat('own_kernels.wat', ownKernelsModuleText(), { simd: true, threads: true });
+    const parsed = wabt.parseWat('own_kernels.wat', ownKernelsModuleText(), { simd: true, threads: true, bulk_memory: true });
     let binary: Uint8Array;
     try {
       binary = parsed.toBinary({}).buffer;
@@ -213,6 +241,17 @@ export class OwnKernels {
   /** Runs the 2x2, stride 2 max-pool gradient on every thread, a share of the rows each. */
   maxPoolGrad2x2(job: MaxPoolGrad2x2Run): void {
     this.runOnAllThreads('maxPoolGrad2x2', job.rows, [job.x, job.dy, job.dx, job.outWidth, job.channels]);
+  }
+
+  /** Pads the input, then convolves it; each a share of the batch (its images, then its output rows) per thread. */
+  singleChannelConv(job: SingleChannelConvRun): void {
+    const paddedHeight = job.imageValues / job.rowValues;
+    const padArgs = [job.x, job.padded, job.inHeight, job.inWidth, paddedHeight, job.rowValues, job.top, job.left];
+    this.runSized('padImages', job.batch, job.batch * job.imageValues, padArgs);
+    const rows = job.batch * job.outHeight;
+    const multiplies = rows * job.outWidth * job.channels * job.filterHeight * job.filterWidth;
+    const args = [job.padded, job.w, job.y, job.rowValues, job.imageValues, job.outHeight, job.outWidth, job.filterHeight, job.filterWidth, job.channels];
+    this.runSized('singleChannelConv', rows, multiplies, args);
   }
 
   /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */

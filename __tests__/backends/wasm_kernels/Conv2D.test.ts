@@ -1,0 +1,80 @@
+import { activateWasm } from '../../../lib/backends/wasm';
+import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
+import { tf } from '../../../lib/tf';
+import { compareBackends, expectBackendsAgree, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+
+type Padding = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
+
+beforeAll(async () => {
+  await activateWasm({ threads: 2 });
+  await setUpBackends();
+  expect(ownKernels()).not.toBeNull();
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+/** The convolution, and its gradients with respect to x and the filter under a seeded upstream gradient. */
+function convolveWithGradients(xShape: number[], filterShape: number[], pad: Padding, strides: [number, number] = [1, 1]): tf.Tensor[] {
+  const x = seededTensor(xShape, xShape.reduce((a, b) => a + b, 0)) as tf.Tensor4D;
+  const filter = seededTensor(filterShape, 3) as tf.Tensor4D;
+  const y = tf.conv2d(x, filter, strides, pad);
+  const upstream = seededTensor(y.shape, 5);
+  const [dx, dFilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad).mul(upstream).sum())([x, filter]);
+  return [y, dx as tf.Tensor, dFilter as tf.Tensor];
+}
+
+describe('Conv2D on wasm, one input channel, stride 1: our kernel', () => {
+  // Widths against the 8-pixel blocks (5, 9, 17, 28 outputs), channel counts against the
+  // 4/2/1-channel passes (1, 3, 5, 6, 7, 8, 32), kernels 2x3 and 4x4 ('same' pads 1 above and 2
+  // below), 1x1, explicit padding. The two smallest run on the calling thread alone, the rest on
+  // both threads.
+  test.each<[string, number[], number[], Padding]>([
+    ["LeNet-5's first layer", [2, 28, 28, 1], [5, 5, 1, 6], 'same'],
+    ['kernel 2x3, valid', [3, 9, 11, 1], [2, 3, 1, 5], 'valid'],
+    ['a row narrower than a block', [2, 7, 5, 1], [3, 3, 1, 3], 'same'],
+    ['1x1', [1, 6, 17, 1], [1, 1, 1, 8], 'valid'],
+    ["an even kernel's uneven 'same' padding", [2, 10, 10, 1], [4, 4, 1, 7], 'same'],
+    ['explicit padding', [2, 6, 7, 1], [3, 2, 1, 1], [[0, 0], [1, 0], [2, 3], [0, 0]]],
+    ['32 channels', [4, 12, 12, 1], [3, 3, 1, 32], 'same'],
+  ])('%s: %j * %j matches the cpu backend, gradients too', async (_case, xShape, filterShape, pad) => {
+    const ours = jest.spyOn(ownKernels()!, 'singleChannelConv');
+    await expectBackendsAgree(() => convolveWithGradients(xShape, filterShape, pad), 1e-5);
+    expect(ours).toHaveBeenCalled();
+  });
+
+  test('equals a plain-loop convolution with hand-set weights (kernel 2x3, valid)', async () => {
+    const [height, width, filterHeight, filterWidth, channels] = [3, 10, 2, 3, 2];
+    const image = Array.from({ length: height * width }, (_, i) => i - 7);
+    const weights = Array.from({ length: filterHeight * filterWidth * channels }, (_, i) => (i % 5) - 2);
+    const expected: number[] = [];
+    for (let i = 0; i + filterHeight <= height; i++) {
+      for (let j = 0; j + filterWidth <= width; j++) {
+        for (let c = 0; c < channels; c++) {
+          let sum = 0;
+          for (let kh = 0; kh < filterHeight; kh++) {
+            for (let kw = 0; kw < filterWidth; kw++) sum += image[(i + kh) * width + j + kw]! * weights[(kh * filterWidth + kw) * channels + c]!;
+          }
+          expected.push(sum);
+        }
+      }
+    }
+    const { wasm } = await compareBackends(() => [
+      tf.conv2d(tf.tensor4d(image, [1, height, width, 1]), tf.tensor4d(weights, [filterHeight, filterWidth, 1, channels]), 1, 'valid'),
+    ]);
+    expect(Array.from(wasm[0]?.values ?? [])).toEqual(expected);
+  });
+});
+
+describe('Conv2D on wasm, other convolutions: the backend kernel', () => {
+  test.each<[string, number[], number[], [number, number]]>([
+    ['stride 2', [2, 9, 9, 1], [3, 3, 1, 4], [2, 2]],
+    ['strides 2x1', [2, 9, 8, 1], [2, 3, 1, 4], [2, 1]],
+    ['two input channels', [2, 8, 8, 2], [3, 3, 2, 4], [1, 1]],
+  ])('%s: %j * %j matches the cpu backend', async (_case, xShape, filterShape, strides) => {
+    const ours = jest.spyOn(ownKernels()!, 'singleChannelConv');
+    await expectBackendsAgree(() => convolveWithGradients(xShape, filterShape, 'same', strides), 1e-5);
+    expect(ours).not.toHaveBeenCalled();
+  });
+});
