@@ -1,7 +1,7 @@
 import { activateWasm } from '../../../lib/backends/wasm';
 import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
-import { compareBackends, expectBackendsAgree, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+import { compareBackends, expectBackendsAgree, heldBuffers, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
 
 type Padding = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 
@@ -42,6 +42,16 @@ describe('Conv2D on wasm, one input channel, stride 1: our kernel', () => {
     const ours = jest.spyOn(ownKernels()!, 'singleChannelConv');
     await expectBackendsAgree(() => convolveWithGradients(xShape, filterShape, pad), 1e-5);
     expect(ours).toHaveBeenCalled();
+  });
+
+  test('frees its padded copy: the heap holds only the outputs afterwards', async () => {
+    await tf.setBackend('wasm');
+    const x = seededTensor([2, 9, 9, 1], 1) as tf.Tensor4D;
+    const filter = seededTensor([3, 3, 1, 4], 2) as tf.Tensor4D;
+    const before = heldBuffers();
+    const outputs = [1, 2, 3].map(() => tf.conv2d(x, filter, 1, 'same'));
+    expect(heldBuffers()).toBe(before + outputs.length);
+    tf.dispose([...outputs, x, filter]);
   });
 
   test('equals a plain-loop convolution with hand-set weights (kernel 2x3, valid)', async () => {

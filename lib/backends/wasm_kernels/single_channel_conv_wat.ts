@@ -1,19 +1,20 @@
 /**
  * The WebAssembly text of our own forward convolution for a single input channel (a first layer
- * fed grey images), stride 1, 4 output pixels of a row per 128-bit vector.
+ * fed grey images), stride 1, with 128-bit SIMD.
  *
  * XNNPACK computes 8 output channels at a time over an indirection buffer of one pointer per
  * output pixel and tap; with one input channel each tap is a single multiply, so that setup
  * outweighs the arithmetic (LeNet-5's first layer, [128, 28, 28, 1] * [5, 5, 1, 6], ran at 5 to 7
- * GFLOP/s). Here each output channel of 4 neighbouring pixels is one vector: per tap, 4
- * consecutive input values times the tap's weight splatted. The lanes are then stored channels
- * last, the ones past the row's end not at all.
+ * GFLOP/s). Here a vector holds one output channel of 4 neighbouring pixels: per tap, 4
+ * consecutive input values times the tap's weight splatted. A pass keeps two such vectors (8
+ * pixels) for each of 4, 2 or 1 channels in registers, so that each input load serves several
+ * channels. The lanes are then stored channels last, the ones past the row's end not at all.
  *
  * singleChannelConv(first, end, x, w, y, rowValues, imageValues, outHeight, outWidth,
  * filterHeight, filterWidth, channels): output rows [first, end) of the whole batch; x is the
  * input already padded (rows of rowValues, images of imageValues values), w is [filterHeight,
  * filterWidth, 1, channels], y is [batch, outHeight, outWidth, channels]; pointers in bytes.
- * A row's last block reads up to 7 values past the row (past x, for the last row).
+ * A row's last block reads up to 7 values past the row: past the padded input, for its last row.
  *
  * padImages(first, end, x, padded, inHeight, inWidth, paddedHeight, paddedWidth, top, left):
  * images [first, end) of x [batch, inHeight, inWidth] into zeroed [paddedHeight, paddedWidth]
