@@ -1,3 +1,5 @@
+import { activateWasm } from '../../../lib/backends/wasm';
+import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
 import { CONV_CASES, describeConvCase, type ConvCase } from '../../helpers/window_cases';
 import { expectBackendsAgree, runKernel, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
@@ -10,19 +12,54 @@ const CASES: readonly ConvCase[] = [
   { x: [2, 6, 5, 1], filter: [3, 1, 4], strides: [1, 1], pad: 'same' },
 ];
 
-beforeAll(setUpBackends);
+/**
+ * With a stride, dx of 4 or more channels gathers its columns with our SIMD kernel: channel
+ * counts 4, 5, 7 and 8 (vectors whole and shifted back), strides 2, 2x1 and 3x2, 'same', 'valid'
+ * and explicit padding, a 1x1 kernel whose stride skips pixels.
+ */
+const GATHERED_CASES: readonly ConvCase[] = [
+  { x: [2, 9, 9, 5], filter: [3, 3, 4], strides: [2, 2], pad: 'same' },
+  { x: [3, 9, 7, 8], filter: [2, 3, 5], strides: [2, 1], pad: 'valid' },
+  { x: [2, 10, 11, 7], filter: [4, 4, 3], strides: [3, 2], pad: 'same' },
+  { x: [2, 9, 8, 4], filter: [3, 2, 3], strides: [2, 2], pad: [[0, 0], [2, 1], [0, 1], [0, 0]] },
+  { x: [2, 5, 5, 4], filter: [1, 1, 3], strides: [2, 2], pad: 'valid' },
+  { x: [16, 13, 13, 32], filter: [3, 3, 64], strides: [2, 2], pad: 'valid' },
+];
+
+beforeAll(async () => {
+  await activateWasm({ threads: 2 });
+  await setUpBackends();
+  expect(ownKernels()).not.toBeNull();
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+function expectInputGradientsAgree(convCase: ConvCase, seed: number): Promise<void> {
+  const [filterHeight, filterWidth, outChannels] = convCase.filter;
+  return expectBackendsAgree(() => {
+    const x = seededTensor(convCase.x, 10 * seed + 1) as tf.Tensor4D;
+    const filter = seededTensor([filterHeight, filterWidth, convCase.x[3], outChannels], 10 * seed + 2) as tf.Tensor4D;
+    const convolve = (input: tf.Tensor4D): tf.Tensor4D => tf.conv2d(input, filter, convCase.strides, convCase.pad);
+    const upstream = seededTensor(convolve(x).shape, 10 * seed + 3);
+    return [tf.grad((input: tf.Tensor) => convolve(input as tf.Tensor4D).mul(upstream).sum())(x)];
+  });
+}
 
 describe('Conv2DBackpropInput on wasm', () => {
   test.each(CASES.map((c, i) => [describeConvCase(c), c, i] as const))('matches cpu: %s', async (_, convCase, index) => {
-    const [filterHeight, filterWidth, outChannels] = convCase.filter;
-    await expectBackendsAgree(() => {
-      const x = seededTensor(convCase.x, 10 * index + 1) as tf.Tensor4D;
-      const filter = seededTensor([filterHeight, filterWidth, convCase.x[3], outChannels], 10 * index + 2) as tf.Tensor4D;
-      const convolve = (input: tf.Tensor4D): tf.Tensor4D => tf.conv2d(input, filter, convCase.strides, convCase.pad);
-      const upstream = seededTensor(convolve(x).shape, 10 * index + 3);
-      return [tf.grad((input: tf.Tensor) => convolve(input as tf.Tensor4D).mul(upstream).sum())(x)];
-    });
+    await expectInputGradientsAgree(convCase, index);
   });
+
+  test.each(GATHERED_CASES.map((c, i) => [describeConvCase(c), c, i] as const))(
+    'matches cpu, gathering columns with our kernel: %s',
+    async (_, convCase, index) => {
+      const ours = jest.spyOn(ownKernels()!, 'addColumns');
+      await expectInputGradientsAgree(convCase, 100 + index);
+      expect(ours).toHaveBeenCalled();
+    },
+  );
 
   test('runs conv2dTranspose, whose forward pass is this kernel', async () => {
     await expectBackendsAgree(() => {

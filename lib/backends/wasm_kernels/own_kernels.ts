@@ -13,6 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError, messageOf } from '../../errors';
 import { adamFunction } from './adam_wat';
+import { addColumnsFunction } from './add_columns_wat';
 import { channelAffineFunctions } from './channel_affine_wat';
 import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
@@ -70,6 +71,26 @@ export interface SingleChannelConvRun {
   filterHeight: number;
   filterWidth: number;
   channels: number;
+}
+
+/** A col2im job: see add_columns_wat; pointers in bytes. */
+export interface AddColumnsRun {
+  /** [batch, outHeight, outWidth, filterHeight * filterWidth * channels]. */
+  columns: number;
+  /** [batch, inHeight, inWidth, channels], written whole. */
+  dx: number;
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  top: number;
+  left: number;
 }
 
 /** A swish job: heap byte offsets of the count (>= SWISH_UNIT_VALUES) values of each tensor. */
@@ -133,6 +154,7 @@ const EXPORTS = [
   'adam',
   'padImages',
   'singleChannelConv',
+  'addColumns',
 ] as const;
 type ExportName = (typeof EXPORTS)[number];
 
@@ -150,7 +172,7 @@ const ARG_COUNT = 13;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions()];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction()];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -252,6 +274,14 @@ export class OwnKernels {
     const multiplies = rows * job.outWidth * job.channels * job.filterHeight * job.filterWidth;
     const args = [job.padded, job.w, job.y, job.rowValues, job.imageValues, job.outHeight, job.outWidth, job.filterHeight, job.filterWidth, job.channels];
     this.runSized('singleChannelConv', rows, multiplies, args);
+  }
+
+  /** dx from the columns of a convolution's input gradient, a share of the batch's dx rows per thread. */
+  addColumns(job: AddColumnsRun): void {
+    const rows = job.batch * job.inHeight;
+    const args = [job.columns, job.dx, job.inHeight, job.inWidth, job.channels, job.outHeight, job.outWidth];
+    args.push(job.filterHeight, job.filterWidth, job.strideHeight, job.strideWidth, job.top, job.left);
+    this.runSized('addColumns', rows, rows * job.inWidth * job.channels * job.filterHeight * job.filterWidth, args);
   }
 
   /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */
