@@ -7,6 +7,7 @@ import { heldBuffers, relativeError } from '../../lib/backends/agreement';
 
 export { heldBuffers, relativeError };
 import { activateWasm } from '../../lib/backends/wasm';
+import { ownKernels } from '../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../lib/tf';
 
 export type BackendUnderTest = 'cpu' | 'wasm';
@@ -71,6 +72,16 @@ export async function expectBackendsAgree(build: () => tf.Tensor[], tolerance = 
 export async function setUpBackends(): Promise<void> {
   await tf.setBackend('cpu');
   await activateWasm();
+}
+
+/**
+ * For beforeAll: as setUpBackends, on the threaded backend, whose shared memory our own SIMD
+ * kernels need; fails if they did not start (they fall back silently in use).
+ */
+export async function setUpBackendsWithOwnKernels(): Promise<void> {
+  await activateWasm({ threads: 2 });
+  await setUpBackends();
+  expect(ownKernels()).not.toBeNull();
 }
 
 /** Runs a kernel directly, bypassing the ops' argument checks and gradients. */

@@ -1,15 +1,10 @@
-import { activateWasm } from '../../../lib/backends/wasm';
 import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
-import { compareBackends, expectBackendsAgree, heldBuffers, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+import { compareBackends, expectBackendsAgree, heldBuffers, seededTensor, setUpBackendsWithOwnKernels } from '../../helpers/backend_comparison';
 
 type Padding = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 
-beforeAll(async () => {
-  await activateWasm({ threads: 2 });
-  await setUpBackends();
-  expect(ownKernels()).not.toBeNull();
-});
+beforeAll(setUpBackendsWithOwnKernels);
 
 afterEach(() => {
   jest.restoreAllMocks();

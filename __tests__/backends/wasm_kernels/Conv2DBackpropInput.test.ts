@@ -1,8 +1,7 @@
-import { activateWasm } from '../../../lib/backends/wasm';
 import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
 import { CONV_CASES, describeConvCase, type ConvCase } from '../../helpers/window_cases';
-import { expectBackendsAgree, runKernel, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+import { expectBackendsAgree, runKernel, seededTensor, setUpBackendsWithOwnKernels } from '../../helpers/backend_comparison';
 
 const CASES: readonly ConvCase[] = [
   ...CONV_CASES,
@@ -26,11 +25,7 @@ const GATHERED_CASES: readonly ConvCase[] = [
   { x: [16, 13, 13, 32], filter: [3, 3, 64], strides: [2, 2], pad: 'valid' },
 ];
 
-beforeAll(async () => {
-  await activateWasm({ threads: 2 });
-  await setUpBackends();
-  expect(ownKernels()).not.toBeNull();
-});
+beforeAll(setUpBackendsWithOwnKernels);
 
 afterEach(() => {
   jest.restoreAllMocks();
