@@ -133,24 +133,26 @@ const NARROW_MAX_CHANNELS = 2;
 
 /** dx from the columns, gathered per dx pixel by our SIMD kernel on every thread (see add_columns_wat). */
 function gatherColumns(backend: BackendWasm, own: OwnKernels, columns: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
-  const dx = backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
-  own.addColumns({
-    columns: heapOffset(backend, columns),
-    dx: heapOffset(backend, dx),
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    channels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
+  return withIntermediates(backend, (scratch) => {
+    const dx = scratch.keep(backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
+    own.addColumns({
+      columns: heapOffset(backend, columns),
+      dx: heapOffset(backend, dx),
+      batch: info.batchSize,
+      inHeight: info.inHeight,
+      inWidth: info.inWidth,
+      channels: info.inChannels,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      filterHeight: info.filterHeight,
+      filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    });
+    return scratch.release(dx);
   });
-  return dx;
 }
 
 /** W[kh, kw, ci, co] to F[kh, 0, co, kw * CI + ci] = W[KH-1-kh, KW-1-kw, ci, co]. */
