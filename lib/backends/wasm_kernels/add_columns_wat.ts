@@ -17,7 +17,7 @@
  * whole batch; pointers in bytes; channels >= 4; top and left >= 0.
  */
 
-import { localGet as get } from './wat';
+import { float32Bytes as bytes, i32Add as add, i32MinSigned as min, i32Mul as mul, i32Sub as sub, localGet as get } from './wat';
 
 const PARAMS = [
   'first',
@@ -40,11 +40,6 @@ const PARAMS = [
 /** The smallest channel count the kernel takes: one whole vector. */
 export const ADD_COLUMNS_MIN_CHANNELS = 4;
 
-const add = (a: string, b: string): string => `(i32.add ${a} ${b})`;
-const sub = (a: string, b: string): string => `(i32.sub ${a} ${b})`;
-const mul = (a: string, b: string): string => `(i32.mul ${a} ${b})`;
-const bytes = (values: string): string => `(i32.shl ${values} (i32.const 2))`;
-const min = (a: string, b: string): string => `(select ${a} ${b} (i32.lt_s ${a} ${b}))`;
 
 /**
  * Sets $low and $high to the first and last output index (along one axis) whose window covers

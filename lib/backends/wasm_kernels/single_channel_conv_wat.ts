@@ -21,7 +21,7 @@
  * images at row `top`, column `left` (the padding must hold the whole image).
  */
 
-import { localGet as get } from './wat';
+import { float32Bytes as bytes, i32Add as add, i32Const as constant, i32Mul as mul, localGet as get } from './wat';
 
 const PARAMS = [
   'first',
@@ -47,10 +47,6 @@ export const SINGLE_CHANNEL_CONV_OVERREAD_VALUES = BLOCK_PIXELS - 1;
 /** Channels per pass, largest first: each pass keeps 2 accumulators per channel in registers. */
 const CHANNEL_BLOCKS = [4, 2, 1] as const;
 
-const add = (a: string, b: string): string => `(i32.add ${a} ${b})`;
-const mul = (a: string, b: string): string => `(i32.mul ${a} ${b})`;
-const bytes = (values: string): string => `(i32.shl ${values} (i32.const 2))`;
-const constant = (value: number): string => `(i32.const ${value})`;
 const sum = (channel: number, vector: number): string => `$sum${channel}_${vector}`;
 
 /** Stores lane `lane` of vector `vector` of channel `channel`'s sums, unless `guarded` and past the row. */
