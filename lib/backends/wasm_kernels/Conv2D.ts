@@ -23,24 +23,44 @@ import { SINGLE_CHANNEL_CONV_OVERREAD_VALUES } from './single_channel_conv_wat';
 
 const KERNEL_NAME = tf.Conv2D;
 
-/** Whether our kernel computes this convolution: one float32 input channel, stride 1, no dilation, channels last. */
-function isSingleChannelStride1(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs): boolean {
-  const [strideHeight, strideWidth] = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
-  const dilations = attrs.dilations ?? 1;
-  const [dilationHeight, dilationWidth] = typeof dilations === 'number' ? [dilations, dilations] : dilations;
-  return (
-    x.dtype === 'float32' &&
-    filter.dtype === 'float32' &&
-    x.shape.length === 4 &&
-    filter.shape.length === 4 &&
-    x.shape[3] === 1 &&
-    filter.shape[2] === 1 &&
-    (attrs.dataFormat ?? 'NHWC') === 'NHWC' &&
-    strideHeight === 1 &&
-    strideWidth === 1 &&
-    dilationHeight === 1 &&
-    dilationWidth === 1
+/** A convolution our kernel computes, with the size of each zero-padded input image. */
+interface SingleChannelConvolution {
+  info: tf.backend_util.Conv2DInfo;
+  paddedHeight: number;
+  paddedWidth: number;
+}
+
+/**
+ * The convolution when our kernel computes it (one float32 input channel, channels last, stride
+ * 1, no dilation, padding that holds the whole input), else null.
+ */
+function singleChannelStride1(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs): SingleChannelConvolution | null {
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    asShape4D(x.shape, 'x', KERNEL_NAME),
+    asShape4D(filter.shape, 'filter', KERNEL_NAME),
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
   );
+  const { inHeight, inWidth, padInfo } = info;
+  const paddedHeight = info.outHeight + info.filterHeight - 1;
+  const paddedWidth = info.outWidth + info.filterWidth - 1;
+  const paddingHoldsInput =
+    padInfo.top >= 0 && padInfo.left >= 0 && padInfo.top + inHeight <= paddedHeight && padInfo.left + inWidth <= paddedWidth;
+  const ours =
+    info.dataFormat === 'channelsLast' &&
+    info.inChannels === 1 &&
+    filter.shape[2] === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    paddingHoldsInput;
+  return ours ? { info, paddedHeight, paddedWidth } : null;
 }
 
 export function makeConv2DConfig(original: tf.KernelConfig): tf.KernelConfig {
@@ -48,23 +68,15 @@ export function makeConv2DConfig(original: tf.KernelConfig): tf.KernelConfig {
     const wasm = asWasmBackend(backend, KERNEL_NAME);
     const x = requireInput(inputs, 'x', KERNEL_NAME);
     const filter = requireInput(inputs, 'filter', KERNEL_NAME);
-    const convolution = attrs as unknown as tf.Conv2DAttrs;
     const own = ownKernels();
-    if (own === null || !isSingleChannelStride1(x, filter, convolution)) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
+    const convolution = own === null ? null : singleChannelStride1(x, filter, attrs as unknown as tf.Conv2DAttrs);
+    if (own === null || convolution === null) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
 
-    const xShape = asShape4D(x.shape, 'x', KERNEL_NAME);
-    const filterShape = asShape4D(filter.shape, 'filter', KERNEL_NAME);
-    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, convolution.pad, convolution.dimRoundingMode);
+    const { info, paddedHeight, paddedWidth } = convolution;
     const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels, filterHeight, filterWidth, padInfo } = info;
-    const paddedHeight = outHeight + filterHeight - 1;
-    const paddedWidth = outWidth + filterWidth - 1;
-    const imageValues = paddedHeight * paddedWidth;
-    const paddingHoldsInput =
-      padInfo.top >= 0 && padInfo.left >= 0 && padInfo.top + inHeight <= paddedHeight && padInfo.left + inWidth <= paddedWidth;
-    if (!paddingHoldsInput) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
     return withIntermediates(wasm, (scratch) => {
       const y = scratch.keep(wasm.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32'));
-      const padded = scratch.keep(wasm.makeOutput([batchSize * imageValues + SINGLE_CHANNEL_CONV_OVERREAD_VALUES], 'float32'));
+      const padded = scratch.keep(wasm.makeOutput([batchSize * paddedHeight * paddedWidth + SINGLE_CHANNEL_CONV_OVERREAD_VALUES], 'float32'));
       own.singleChannelConv({
         x: heapOffset(wasm, x),
         inHeight,
@@ -74,8 +86,8 @@ export function makeConv2DConfig(original: tf.KernelConfig): tf.KernelConfig {
         left: padInfo.left,
         w: heapOffset(wasm, filter),
         y: heapOffset(wasm, y),
-        rowValues: paddedWidth,
-        imageValues,
+        paddedHeight,
+        paddedWidth,
         batch: batchSize,
         outHeight,
         outWidth,

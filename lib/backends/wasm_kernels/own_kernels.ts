@@ -54,8 +54,10 @@ export interface SingleChannelConvRun {
   x: number;
   inHeight: number;
   inWidth: number;
-  /** Where the input is padded to: images of `imageValues` values, rows of `rowValues`. */
+  /** Where the input is padded to: images of [paddedHeight, paddedWidth]. */
   padded: number;
+  paddedHeight: number;
+  paddedWidth: number;
   /** The input's place in each padded image. */
   top: number;
   left: number;
@@ -63,8 +65,6 @@ export interface SingleChannelConvRun {
   w: number;
   /** [batch, outHeight, outWidth, channels]. */
   y: number;
-  rowValues: number;
-  imageValues: number;
   batch: number;
   outHeight: number;
   outWidth: number;
@@ -267,12 +267,12 @@ export class OwnKernels {
 
   /** Pads the input, then convolves it; each a share of the batch (its images, then its output rows) per thread. */
   singleChannelConv(job: SingleChannelConvRun): void {
-    const paddedHeight = job.imageValues / job.rowValues;
-    const padArgs = [job.x, job.padded, job.inHeight, job.inWidth, paddedHeight, job.rowValues, job.top, job.left];
-    this.runSized('padImages', job.batch, job.batch * job.imageValues, padArgs);
+    const imageValues = job.paddedHeight * job.paddedWidth;
+    const padArgs = [job.x, job.padded, job.inHeight, job.inWidth, job.paddedHeight, job.paddedWidth, job.top, job.left];
+    this.runSized('padImages', job.batch, job.batch * imageValues, padArgs);
     const rows = job.batch * job.outHeight;
     const multiplies = rows * job.outWidth * job.channels * job.filterHeight * job.filterWidth;
-    const args = [job.padded, job.w, job.y, job.rowValues, job.imageValues, job.outHeight, job.outWidth, job.filterHeight, job.filterWidth, job.channels];
+    const args = [job.padded, job.w, job.y, job.paddedWidth, imageValues, job.outHeight, job.outWidth, job.filterHeight, job.filterWidth, job.channels];
     this.runSized('singleChannelConv', rows, multiplies, args);
   }
 
