@@ -2,24 +2,30 @@
  * The input gradient of a 2-D convolution (also the forward pass of conv2dTranspose).
  *
  * dx[n, i, j, ci] = sum over kh, kw, co of dyStuffed[n, i + top - kh, j + left - kw, co] * W[kh, kw, ci, co],
- * where dyStuffed is dy with (stride - 1) zeros between its pixels. That is a stride-1 forward
- * convolution of the padded dyStuffed with W flipped in both spatial axes and its channel axes
- * swapped, so it runs on XNNPACK's convolution. The wasm backend's own kernel is a plain loop.
- * For dx with one or two channels, see NARROW_MAX_CHANNELS. With a stride above 1, the zeros
- * would be (stride^2 - 1) / stride^2 of that convolution's work, so there each pixel of dy is
- * multiplied by all of W at once instead (a 1x1 convolution on XNNPACK giving, per dy pixel, its
- * contribution to every tap: "columns"), and the columns are added into dx (col2im): by our own
- * SIMD kernel on every thread for 4 or more channels where it runs (see add_columns_wat; the
- * three-conv baseline's two input gradients, dx [128, 13, 13, 32] and [128, 6, 6, 64], went from
- * 15.2-15.4 ms to 8.6-10.6 ms and from 4.7-5.9 ms to 3.4-4.0 ms, medians of two runs each), else
- * by a JS pass. At stride 1 the same route lost to XNNPACK's direct convolution even for
- * LeNet-5's 6 channels (9.0-9.5 ms against 5.7-8.2).
+ * where dyStuffed is dy with (stride - 1) zeros between its pixels. Where dy's channels come in
+ * whole SIMD vectors, our own kernel computes that sum directly, visiting only the dy pixels
+ * whose window covers each dx pixel (see input_gradient_wat): with any stride, and at stride 1
+ * where XNNPACK would spend much of its work on padding (see directInputGradientIsCheaper).
+ * Otherwise, at stride 1 it is a forward convolution of the padded dy with W flipped in both
+ * spatial axes and its channel axes swapped, run on XNNPACK (the wasm backend's own kernel is a
+ * plain loop); for dx with one or two channels, see NARROW_MAX_CHANNELS. With a stride above 1,
+ * the zeros would be (stride^2 - 1) / stride^2 of that convolution's work, so there each pixel
+ * of dy is multiplied by all of W at once instead (a 1x1 convolution on XNNPACK giving, per dy
+ * pixel, its contribution to every tap: "columns"), and the columns are added into dx (col2im):
+ * by our own SIMD kernel for 4 or more channels (see add_columns_wat), else by a JS pass.
+ *
+ * Measured on 2 threads (medians of runs on a noisy machine): the three-conv baseline's two
+ * strided input gradients, dx [128, 13, 13, 32] and [128, 6, 6, 64], took 15.2-15.4 and
+ * 4.7-5.9 ms with a JS col2im, 7.6-9.4 and 3.2-4.0 ms with the SIMD col2im, and 6.6-7.4 and
+ * 2.0-3.6 ms direct; LeNet-5's second layer, dx [128, 14, 14, 6] from a 5x5 'valid'
+ * convolution, 4.3-6.3 ms on XNNPACK and 2.7-3.6 ms direct.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { BackendError } from '../../errors';
 import { tf } from '../../tf';
 import { ADD_COLUMNS_MIN_CHANNELS } from './add_columns_wat';
+import { INPUT_GRADIENT_CHANNEL_MULTIPLE } from './input_gradient_wat';
 import {
   asShape4D,
   asWasmBackend,
@@ -73,8 +79,12 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
       padding.left >= 0 &&
       padding.right >= 0;
 
+    const own = ownKernels();
+    const direct = own !== null && directInputGradientTakes(info) && (!convolvableAsIs || directInputGradientIsCheaper(info));
     let dxNhwc: TensorInfo;
-    if (convolvableAsIs && inChannels <= NARROW_MAX_CHANNELS && filterWidth > 1) {
+    if (direct) {
+      dxNhwc = directInputGradient(wasm, own, dyNhwc, filter, info);
+    } else if (convolvableAsIs && inChannels <= NARROW_MAX_CHANNELS && filterWidth > 1) {
       const wideFilter = scratch.keep(flipIntoColumnTaps(wasm, filter));
       const columnSums = scratch.keep(
         runWasmKernel(
@@ -98,7 +108,6 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
       const columns = scratch.keep(
         runWasmKernel('Conv2D', { x: dyNhwc, filter: columnsFilter }, { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC' }, wasm),
       );
-      const own = ownKernels();
       const gathered = own !== null && inChannels >= ADD_COLUMNS_MIN_CHANNELS && info.padInfo.top >= 0 && info.padInfo.left >= 0;
       dxNhwc = gathered ? gatherColumns(wasm, own, columns, info) : addColumnsIntoImage(wasm, columns, info);
     } else {
@@ -130,6 +139,68 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
  * output pixel's KW partial sums from the columns they were computed at.
  */
 const NARROW_MAX_CHANNELS = 2;
+
+/** Whether our direct kernel computes this input gradient: dy's channels whole vectors, padding >= 0. */
+export function directInputGradientTakes(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.outChannels % INPUT_GRADIENT_CHANNEL_MULTIPLE === 0 && info.padInfo.top >= 0 && info.padInfo.left >= 0;
+}
+
+/**
+ * How much longer our direct kernel takes per multiply-add than XNNPACK's convolution, both on 2
+ * threads: a VGG-style dx, [128, 32, 32, 32] from a 3x3 'same' convolution, took 78-100 ms here
+ * against XNNPACK's 53-63 ms, whose padded convolution does 4% more multiply-adds.
+ */
+const DIRECT_COST_PER_MULTIPLY = 1.5;
+
+/** Output pixels along one axis whose window covers input index `index`, with stride 1. */
+function coveringCount(index: number, before: number, filterSize: number, outSize: number): number {
+  const padded = index + before;
+  return Math.max(0, Math.min(outSize - 1, padded) - Math.max(0, padded - filterSize + 1) + 1);
+}
+
+/**
+ * At stride 1, whether the direct kernel beats XNNPACK's convolution of the padded dy, which
+ * multiplies every tap at every pixel (zeros of the padding included) and computes the
+ * channels 8 at a time. LeNet-5's second layer, dx [128, 14, 14, 6] from a 5x5 'valid'
+ * convolution, covers a pixel with 12.8 taps of 25 on average: XNNPACK takes 4.3-6.3 ms, the
+ * direct kernel 2.7-3.6.
+ */
+export function directInputGradientIsCheaper(info: tf.backend_util.Conv2DInfo): boolean {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
+  let rowTaps = 0;
+  for (let i = 0; i < inHeight; i++) rowTaps += coveringCount(i, padInfo.top, filterHeight, outHeight);
+  let columnTaps = 0;
+  for (let j = 0; j < inWidth; j++) columnTaps += coveringCount(j, padInfo.left, filterWidth, outWidth);
+  const directMultiplies = rowTaps * columnTaps * inChannels;
+  const xnnpackMultiplies = inHeight * inWidth * filterHeight * filterWidth * Math.ceil(inChannels / 8) * 8;
+  return directMultiplies * DIRECT_COST_PER_MULTIPLY < xnnpackMultiplies;
+}
+
+/** dx straight from dy and W by our SIMD kernel on every thread (see input_gradient_wat). */
+function directInputGradient(backend: BackendWasm, own: OwnKernels, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  return withIntermediates(backend, (scratch) => {
+    const dx = scratch.keep(backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
+    own.inputGradient({
+      dy: heapOffset(backend, dy),
+      w: heapOffset(backend, filter),
+      dx: heapOffset(backend, dx),
+      batch: info.batchSize,
+      inHeight: info.inHeight,
+      inWidth: info.inWidth,
+      channels: info.inChannels,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      outChannels: info.outChannels,
+      filterHeight: info.filterHeight,
+      filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    });
+    return scratch.release(dx);
+  });
+}
 
 /** dx from the columns, gathered per dx pixel by our SIMD kernel on every thread (see add_columns_wat). */
 function gatherColumns(backend: BackendWasm, own: OwnKernels, columns: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {

@@ -46,7 +46,7 @@ export const ADD_COLUMNS_MIN_CHANNELS = 4;
  * `padded` (the pixel's index plus the leading padding): ceil((padded - filter + 1) / stride),
  * at least 0, and floor(padded / stride), at most outSize - 1.
  */
-function coveringRange(low: string, high: string, padded: string, filter: string, stride: string, outSize: string): string[] {
+export function coveringRange(low: string, high: string, padded: string, filter: string, stride: string, outSize: string): string[] {
   const beforeFirst = sub(padded, sub(get(filter), '(i32.const 1)'));
   return [
     `(local.set $${high} ${min(sub(get(outSize), '(i32.const 1)'), `(i32.div_u ${padded} ${get(stride)})`)})`,

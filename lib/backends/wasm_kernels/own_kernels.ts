@@ -17,6 +17,7 @@ import { addColumnsFunction } from './add_columns_wat';
 import { channelAffineFunctions } from './channel_affine_wat';
 import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
+import { inputGradientFunction } from './input_gradient_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { reluGradFunction } from './relu_grad_wat';
 import { singleChannelConvFunctions } from './single_channel_conv_wat';
@@ -93,6 +94,30 @@ export interface AddColumnsRun {
   left: number;
 }
 
+/** A direct convolution input-gradient job: see input_gradient_wat; pointers in bytes. */
+export interface InputGradientRun {
+  /** [batch, outHeight, outWidth, outChannels], outChannels a multiple of 4. */
+  dy: number;
+  /** [filterHeight, filterWidth, channels, outChannels]. */
+  w: number;
+  /** [batch, inHeight, inWidth, channels], written whole. */
+  dx: number;
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  /** Padding before the first row and column, >= 0. */
+  top: number;
+  left: number;
+}
+
 /** A swish job: heap byte offsets of the count (>= SWISH_UNIT_VALUES) values of each tensor. */
 export interface SwishRun {
   /** The input. */
@@ -155,6 +180,7 @@ const EXPORTS = [
   'padImages',
   'singleChannelConv',
   'addColumns',
+  'inputGradient',
 ] as const;
 type ExportName = (typeof EXPORTS)[number];
 
@@ -167,12 +193,12 @@ const FAILED = 2;
 const KIND = 3;
 const UNITS = 4;
 const ARGS = 5;
-const ARG_COUNT = 13;
+const ARG_COUNT = 15;
 
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction()];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction()];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -282,6 +308,14 @@ export class OwnKernels {
     const args = [job.columns, job.dx, job.inHeight, job.inWidth, job.channels, job.outHeight, job.outWidth];
     args.push(job.filterHeight, job.filterWidth, job.strideHeight, job.strideWidth, job.top, job.left);
     this.runSized('addColumns', rows, rows * job.inWidth * job.channels * job.filterHeight * job.filterWidth, args);
+  }
+
+  /** dx of a convolution straight from dy and W, a share of the batch's dx rows per thread. */
+  inputGradient(job: InputGradientRun): void {
+    const rows = job.batch * job.inHeight;
+    const args = [job.dy, job.w, job.dx, job.inHeight, job.inWidth, job.channels, job.outHeight, job.outWidth, job.outChannels];
+    args.push(job.filterHeight, job.filterWidth, job.strideHeight, job.strideWidth, job.top, job.left);
+    this.runSized('inputGradient', rows, rows * job.inWidth * job.channels * job.outChannels, args);
   }
 
   /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */
