@@ -1,4 +1,4 @@
-import { clearSession, Conv2D, Dense, Flatten, FunctionalModel, Input, Model, tf } from '../lib';
+import { BatchNormalization, clearSession, Conv2D, Dense, Dropout, Flatten, FunctionalModel, Input, Model, tf } from '../lib';
 
 beforeEach(() => clearSession());
 
@@ -48,6 +48,21 @@ describe('Model', () => {
 
   it('rejects things that are not tensors', () => {
     expect(() => Model([] as never, Input({ shape: [1] }))).toThrow(/inputs must be a tensor from Input\(\) or a layer call/);
+  });
+
+  it('predicts a single batch straight through the graph, in inference mode, as tf.layers predicts it', () => {
+    const X = Input({ shape: [4] });
+    const H = BatchNormalization()(Dropout(0.9)(Dense(3, { activation: 'relu' })(X)));
+    const model = Model(X, Dense(2)(H));
+    const x = tf.tensor2d(Array.from({ length: 20 }, (_, i) => (i % 7) - 3), [5, 4]);
+    const byLayers = model.tfModel.predict(x, { batchSize: 2 }) as tf.Tensor;
+    const tensorsBefore = tf.memory().numTensors;
+    const direct = model.predict(x, { batchSize: 5 }) as tf.Tensor;
+    const sliced = model.predict(x, { batchSize: 2 }) as tf.Tensor;
+    expect(tf.memory().numTensors).toBe(tensorsBefore + 2);
+    expect(direct.shape).toEqual([5, 2]);
+    expect(Array.from(direct.dataSync())).toEqual(Array.from(byLayers.dataSync()));
+    expect(Array.from(sliced.dataSync())).toEqual(Array.from(byLayers.dataSync()));
   });
 
   it('checks data against the input shape before predicting', () => {

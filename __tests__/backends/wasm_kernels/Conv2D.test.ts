@@ -83,3 +83,47 @@ describe('Conv2D on wasm, other convolutions: the backend kernel', () => {
     expect(ours).not.toHaveBeenCalled();
   });
 });
+
+type FusedOptions = Partial<Parameters<typeof tf.fused.conv2d>[0]>;
+
+/** tf.fused.conv2d (FusedConv2D, what tf.layers's Conv2D runs outside training) of seeded inputs. */
+function fusedConvolution(xShape: number[], filterShape: number[], pad: Padding, options: FusedOptions = {}): tf.Tensor {
+  const x = seededTensor(xShape, 11) as tf.Tensor4D;
+  const filter = seededTensor(filterShape, 12) as tf.Tensor4D;
+  const bias = seededTensor([filterShape[3] ?? 1], 13);
+  return tf.fused.conv2d({ x, filter, strides: 1, pad, bias, ...options });
+}
+
+describe('FusedConv2D on wasm, one input channel, stride 1', () => {
+  test.each<[string, number[], number[], Padding, FusedOptions]>([
+    ["LeNet-5's first layer with its bias", [2, 28, 28, 1], [5, 5, 1, 6], 'same', {}],
+    ['kernel 2x3, valid, 7 channels', [3, 9, 11, 1], [2, 3, 1, 7], 'valid', {}],
+    ['no bias', [2, 7, 5, 1], [3, 3, 1, 3], 'same', { bias: undefined }],
+  ])('%s: our kernel matches the cpu backend', async (_case, xShape, filterShape, pad, options) => {
+    const ours = jest.spyOn(ownKernels()!, 'singleChannelConv');
+    await expectBackendsAgree(() => [fusedConvolution(xShape, filterShape, pad, options)], 1e-5);
+    expect(ours).toHaveBeenCalled();
+  });
+
+  test('adds the bias exactly once per output value (hand-set weights)', async () => {
+    const { wasm } = await compareBackends(() => [
+      tf.fused.conv2d({
+        x: tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]),
+        filter: tf.tensor4d([1, 10], [1, 1, 1, 2]),
+        strides: 1,
+        pad: 'valid',
+        bias: tf.tensor1d([100, 1000]),
+      }),
+    ]);
+    expect(Array.from(wasm[0]?.values ?? [])).toEqual([101, 1010, 102, 1020, 103, 1030, 104, 1040]);
+  });
+
+  test.each<[string, FusedOptions]>([
+    ['a relu activation', { activation: 'relu' }],
+    ['a relu6 activation and no bias', { activation: 'relu6', bias: undefined }],
+  ])('with %s, the backend kernel runs and matches the cpu backend', async (_case, options) => {
+    const ours = jest.spyOn(ownKernels()!, 'singleChannelConv');
+    await expectBackendsAgree(() => [fusedConvolution([2, 8, 8, 1], [3, 3, 1, 4], 'same', options)], 1e-5);
+    expect(ours).not.toHaveBeenCalled();
+  });
+});

@@ -9,7 +9,7 @@ import { avgPoolGradConfig } from './AvgPoolGrad';
 import { batchNormGradConfig } from './BatchNormGrad';
 import { makeBatchMatMulConfig } from './BatchMatMul';
 import { makeCastConfig } from './Cast';
-import { makeConv2DConfig } from './Conv2D';
+import { makeConv2DConfig, makeFusedConv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { makeFusedBatchNormConfig } from './FusedBatchNorm';
@@ -30,6 +30,7 @@ import { makeTileConfig } from './Tile';
  */
 const TRAINING_KERNELS: ReadonlyArray<readonly [string, () => tf.KernelConfig]> = [
   [tf.Conv2D, () => makeConv2DConfig(getWasmKernel(tf.Conv2D))],
+  [tf.FusedConv2D, () => makeFusedConv2DConfig(getWasmKernel(tf.FusedConv2D))],
   [tf.Conv2DBackpropFilter, () => conv2DBackpropFilterConfig],
   [tf.Conv2DBackpropInput, () => conv2DBackpropInputConfig],
   [tf.MaxPoolGrad, () => maxPoolGradConfig],

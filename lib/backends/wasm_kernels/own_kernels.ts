@@ -64,6 +64,8 @@ export interface SingleChannelConvRun {
   left: number;
   /** [filterHeight, filterWidth, 1, channels]. */
   w: number;
+  /** [channels] added to every output pixel, or 0 for none. */
+  bias: number;
   /** [batch, outHeight, outWidth, channels]. */
   y: number;
   batch: number;
@@ -298,7 +300,7 @@ export class OwnKernels {
     this.runSized('padImages', job.batch, job.batch * imageValues, padArgs);
     const rows = job.batch * job.outHeight;
     const multiplies = rows * job.outWidth * job.channels * job.filterHeight * job.filterWidth;
-    const args = [job.padded, job.w, job.y, job.paddedWidth, imageValues, job.outHeight, job.outWidth, job.filterHeight, job.filterWidth, job.channels];
+    const args = [job.padded, job.w, job.bias, job.y, job.paddedWidth, imageValues, job.outHeight, job.outWidth, job.filterHeight, job.filterWidth, job.channels];
     this.runSized('singleChannelConv', rows, multiplies, args);
   }
 

@@ -10,10 +10,11 @@
  * pixels) for each of 4, 2 or 1 channels in registers, so that each input load serves several
  * channels. The lanes are then stored channels last, the ones past the row's end not at all.
  *
- * singleChannelConv(first, end, x, w, y, rowValues, imageValues, outHeight, outWidth,
+ * singleChannelConv(first, end, x, w, bias, y, rowValues, imageValues, outHeight, outWidth,
  * filterHeight, filterWidth, channels): output rows [first, end) of the whole batch; x is the
  * input already padded (rows of rowValues, images of imageValues values), w is [filterHeight,
- * filterWidth, 1, channels], y is [batch, outHeight, outWidth, channels]; pointers in bytes.
+ * filterWidth, 1, channels], bias is [channels] added to every output pixel (0: no bias; no
+ * tensor lives at heap offset 0), y is [batch, outHeight, outWidth, channels]; pointers in bytes.
  * A row's last block reads up to 7 values past the row: past the padded input, for its last row.
  *
  * padImages(first, end, x, padded, inHeight, inWidth, paddedHeight, paddedWidth, top, left):
@@ -28,6 +29,7 @@ const PARAMS = [
   'end',
   'x',
   'w',
+  'bias',
   'y',
   'rowValues',
   'imageValues',
@@ -65,7 +67,10 @@ function channelPass(block: number): string[] {
   return [
     `(block $channelsDone${block} (loop $channelLoop${block}`,
     `  (br_if $channelsDone${block} (i32.gt_u ${add(get('channel'), constant(block))} ${get('channels')}))`,
-    ...channels.flatMap((c) => [0, 1].map((vector) => `  (local.set ${sum(c, vector)} (v128.const i32x4 0 0 0 0))`)),
+    ...channels.map((c) => `  (local.set $start (if (result v128) ${get('bias')} (then (v128.load32_splat offset=${4 * c} ${add(get('bias'), bytes(get('channel')))})) (else (v128.const i32x4 0 0 0 0))))`).flatMap((setStart, c) => [
+      setStart,
+      ...[0, 1].map((vector) => `  (local.set ${sum(c, vector)} ${get('start')})`),
+    ]),
     `  (local.set $wp ${add(get('w'), bytes(get('channel')))})`,
     `  (local.set $kh (i32.const 0))`,
     `  (loop $tapRowLoop${block}`,
@@ -130,7 +135,7 @@ function singleChannelConvFunction(): string {
     `(func (export "singleChannelConv") ${PARAMS.map((name) => `(param $${name} i32)`).join(' ')}`,
     `  (local $row i32) (local $image i32) (local $xRow i32) (local $yRow i32) (local $column i32) (local $channel i32)`,
     `  (local $kh i32) (local $kw i32) (local $xp i32) (local $wp i32) (local $tapStep i32)`,
-    `  (local $x0 v128) (local $x1 v128) (local $weight v128) ${sumLocals}`,
+    `  (local $x0 v128) (local $x1 v128) (local $weight v128) (local $start v128) ${sumLocals}`,
     `  (local.set $tapStep ${bytes(get('channels'))})`,
     `  (local.set $row ${get('first')})`,
     `  (block $rowsDone (loop $rowLoop`,
