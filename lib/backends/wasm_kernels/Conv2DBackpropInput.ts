@@ -43,7 +43,7 @@ import {
   type KernelArgs,
   type TensorInfo,
 } from './kernel_utils';
-import { ownKernels, type OwnKernels } from './own_kernels';
+import { ownKernels, type InputGradientGeometry, type OwnKernels } from './own_kernels';
 import { dilateAndPadSpatial } from './spatial_copy';
 
 const KERNEL_NAME = tf.Conv2DBackpropInput;
@@ -141,7 +141,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
 const NARROW_MAX_CHANNELS = 2;
 
 /** Whether our direct kernel computes this input gradient: dy's channels whole vectors, padding >= 0. */
-export function directInputGradientTakes(info: tf.backend_util.Conv2DInfo): boolean {
+function directInputGradientTakes(info: tf.backend_util.Conv2DInfo): boolean {
   return info.outChannels % INPUT_GRADIENT_CHANNEL_MULTIPLE === 0 && info.padInfo.top >= 0 && info.padInfo.left >= 0;
 }
 
@@ -176,27 +176,22 @@ export function directInputGradientIsCheaper(info: tf.backend_util.Conv2DInfo): 
   return directMultiplies * DIRECT_COST_PER_MULTIPLY < xnnpackMultiplies;
 }
 
+function inputGradientGeometry(info: tf.backend_util.Conv2DInfo): InputGradientGeometry {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  return { batch: batchSize, inHeight, inWidth, channels: inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, top, left };
+}
+
 /** dx straight from dy and W by our SIMD kernel on every thread (see input_gradient_wat). */
 function directInputGradient(backend: BackendWasm, own: OwnKernels, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   return withIntermediates(backend, (scratch) => {
     const dx = scratch.keep(backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
     own.inputGradient({
+      ...inputGradientGeometry(info),
       dy: heapOffset(backend, dy),
       w: heapOffset(backend, filter),
       dx: heapOffset(backend, dx),
-      batch: info.batchSize,
-      inHeight: info.inHeight,
-      inWidth: info.inWidth,
-      channels: info.inChannels,
-      outHeight: info.outHeight,
-      outWidth: info.outWidth,
       outChannels: info.outChannels,
-      filterHeight: info.filterHeight,
-      filterWidth: info.filterWidth,
-      strideHeight: info.strideHeight,
-      strideWidth: info.strideWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
     });
     return scratch.release(dx);
   });
@@ -206,22 +201,7 @@ function directInputGradient(backend: BackendWasm, own: OwnKernels, dy: TensorIn
 function gatherColumns(backend: BackendWasm, own: OwnKernels, columns: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   return withIntermediates(backend, (scratch) => {
     const dx = scratch.keep(backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
-    own.addColumns({
-      columns: heapOffset(backend, columns),
-      dx: heapOffset(backend, dx),
-      batch: info.batchSize,
-      inHeight: info.inHeight,
-      inWidth: info.inWidth,
-      channels: info.inChannels,
-      outHeight: info.outHeight,
-      outWidth: info.outWidth,
-      filterHeight: info.filterHeight,
-      filterWidth: info.filterWidth,
-      strideHeight: info.strideHeight,
-      strideWidth: info.strideWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    });
+    own.addColumns({ ...inputGradientGeometry(info), columns: heapOffset(backend, columns), dx: heapOffset(backend, dx) });
     return scratch.release(dx);
   });
 }

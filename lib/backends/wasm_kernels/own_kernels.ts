@@ -76,41 +76,15 @@ export interface SingleChannelConvRun {
   channels: number;
 }
 
-/** A col2im job: see add_columns_wat; pointers in bytes. */
-export interface AddColumnsRun {
-  /** [batch, outHeight, outWidth, filterHeight * filterWidth * channels]. */
-  columns: number;
-  /** [batch, inHeight, inWidth, channels], written whole. */
-  dx: number;
+/** Where a convolution's input gradient lands: dx's and dy's sizes, the window and the leading padding. */
+export interface InputGradientGeometry {
   batch: number;
   inHeight: number;
   inWidth: number;
+  /** dx's channels. */
   channels: number;
   outHeight: number;
   outWidth: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  top: number;
-  left: number;
-}
-
-/** A direct convolution input-gradient job: see input_gradient_wat; pointers in bytes. */
-export interface InputGradientRun {
-  /** [batch, outHeight, outWidth, outChannels], outChannels a multiple of 4. */
-  dy: number;
-  /** [filterHeight, filterWidth, channels, outChannels]. */
-  w: number;
-  /** [batch, inHeight, inWidth, channels], written whole. */
-  dx: number;
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  channels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
   filterHeight: number;
   filterWidth: number;
   strideHeight: number;
@@ -118,6 +92,25 @@ export interface InputGradientRun {
   /** Padding before the first row and column, >= 0. */
   top: number;
   left: number;
+}
+
+/** A col2im job: see add_columns_wat; pointers in bytes. */
+export interface AddColumnsRun extends InputGradientGeometry {
+  /** [batch, outHeight, outWidth, filterHeight * filterWidth * channels]. */
+  columns: number;
+  /** [batch, inHeight, inWidth, channels], written whole. */
+  dx: number;
+}
+
+/** A direct convolution input-gradient job: see input_gradient_wat; pointers in bytes. */
+export interface InputGradientRun extends InputGradientGeometry {
+  /** [batch, outHeight, outWidth, outChannels], outChannels a multiple of 4. */
+  dy: number;
+  /** [filterHeight, filterWidth, channels, outChannels]. */
+  w: number;
+  /** [batch, inHeight, inWidth, channels], written whole. */
+  dx: number;
+  outChannels: number;
 }
 
 /** A swish job: heap byte offsets of the count (>= SWISH_UNIT_VALUES) values of each tensor. */
