@@ -67,8 +67,8 @@ function channelPass(block: number): string[] {
   return [
     `(block $channelsDone${block} (loop $channelLoop${block}`,
     `  (br_if $channelsDone${block} (i32.gt_u ${add(get('channel'), constant(block))} ${get('channels')}))`,
-    ...channels.map((c) => `  (local.set $start (if (result v128) ${get('bias')} (then (v128.load32_splat offset=${4 * c} ${add(get('bias'), bytes(get('channel')))})) (else (v128.const i32x4 0 0 0 0))))`).flatMap((setStart, c) => [
-      setStart,
+    ...channels.flatMap((c) => [
+      `  (local.set $start (if (result v128) ${get('bias')} (then (v128.load32_splat offset=${4 * c} ${add(get('bias'), bytes(get('channel')))})) (else (v128.const i32x4 0 0 0 0))))`,
       ...[0, 1].map((vector) => `  (local.set ${sum(c, vector)} ${get('start')})`),
     ]),
     `  (local.set $wp ${add(get('w'), bytes(get('channel')))})`,
