@@ -16,7 +16,7 @@
  * [first, end) of the whole batch; pointers in bytes; outChannels a multiple of 4; top and left
  * >= 0.
  */
-import { coveringRange } from './add_columns_wat';
+import { DX_PIXEL_LOCALS, firstCoveringPixel, firstCoveringTap, forEachDxPixel } from './dx_pixels_wat';
 import { float32Bytes as bytes, i32Add as add, i32Const as constant, i32Mul as mul, i32Sub as sub, localGet as get } from './wat';
 
 const PARAMS = [
@@ -157,8 +157,8 @@ function channelChunk(width: ChunkWidth): string[] {
 }
 
 export function inputGradientFunction(): string {
-  const locals = ['row', 'image', 'i', 'j', 'iPadded', 'jPadded', 'ohLow', 'ohHigh', 'owLow', 'owHigh', 'oh', 'ow', 'c', 'o', 'unrolled'];
-  locals.push('channelRowBytes', 'dyRowStep', 'wColumnStep', 'wRowStep', 'dyImage', 'out', 'dyStart', 'wStart');
+  const locals: string[] = [...DX_PIXEL_LOCALS, 'oh', 'ow', 'c', 'o', 'unrolled'];
+  locals.push('channelRowBytes', 'dyRowStep', 'wColumnStep', 'wRowStep', 'dyImage', 'dyStart', 'wStart');
   locals.push('dyRowAt', 'wRowAt', 'dyAt', 'wAt', 'filterRow1', 'filterRow2', 'filterRow3');
   const accumulators = ([4, 2, 1] as const).flatMap((width) =>
     Array.from({ length: width * chainsOf(width) }, (_, index) => accumulator(index % width, Math.floor(index / width))),
@@ -177,52 +177,29 @@ export function inputGradientFunction(): string {
     `  (local.set $wColumnStep ${mul(mul(get('strideWidth'), get('channels')), get('channelRowBytes'))})`,
     `  (local.set $wRowStep ${mul(mul(mul(get('strideHeight'), get('filterWidth')), get('channels')), get('channelRowBytes'))})`,
     ...[1, 2, 3].map((k) => `  (local.set $filterRow${k} ${mul(constant(k), get('channelRowBytes'))})`),
-    `  (local.set $row ${get('first')})`,
-    `  (block $rowsDone (loop $rowLoop`,
-    `    (br_if $rowsDone (i32.ge_u ${get('row')} ${get('end')}))`,
-    `    (local.set $image (i32.div_u ${get('row')} ${get('inHeight')}))`,
-    `    (local.set $i ${sub(get('row'), mul(get('image'), get('inHeight')))})`,
-    `    (local.set $iPadded ${add(get('i'), get('top'))})`,
-    ...indent(coveringRange('ohLow', 'ohHigh', get('iPadded'), 'filterHeight', 'strideHeight', 'outHeight'), 2),
-    `    (local.set $dyImage ${add(get('dy'), mul(mul(mul(get('image'), get('outHeight')), get('outWidth')), get('channelRowBytes')))})`,
-    `    (local.set $out ${add(get('dx'), bytes(mul(mul(get('row'), get('inWidth')), get('channels'))))})`,
-    `    (local.set $j (i32.const 0))`,
-    `    (block $pixelsDone (loop $pixelLoop`,
-    `      (br_if $pixelsDone (i32.ge_u ${get('j')} ${get('inWidth')}))`,
-    `      (local.set $jPadded ${add(get('j'), get('left'))})`,
-    ...indent(coveringRange('owLow', 'owHigh', get('jPadded'), 'filterWidth', 'strideWidth', 'outWidth'), 3),
-    `      (local.set $dyStart ${add(get('dyImage'), mul(add(mul(get('ohLow'), get('outWidth')), get('owLow')), get('channelRowBytes')))})`,
-    // W at the tap that lands on (i, j) from the first covering pixel, channel 0.
-    `      (local.set $wStart ${add(
-      get('w'),
-      mul(
-        mul(
-          add(
-            mul(sub(get('iPadded'), mul(get('ohLow'), get('strideHeight'))), get('filterWidth')),
-            sub(get('jPadded'), mul(get('owLow'), get('strideWidth'))),
-          ),
-          get('channels'),
-        ),
-        get('channelRowBytes'),
+    ...indent(
+      forEachDxPixel(
+        [`(local.set $dyImage ${add(get('dy'), mul(mul(mul(get('image'), get('outHeight')), get('outWidth')), get('channelRowBytes')))})`],
+        [
+          `(local.set $dyStart ${add(get('dyImage'), mul(firstCoveringPixel(), get('channelRowBytes')))})`,
+          // W at the tap that lands on (i, j) from the first covering pixel, channel 0.
+          `(local.set $wStart ${add(get('w'), mul(mul(firstCoveringTap(), get('channels')), get('channelRowBytes')))})`,
+          `(local.set $c (i32.const 0))`,
+          `(block $wideDone (loop $wideLoop`,
+          `  (br_if $wideDone (i32.gt_s ${add(get('c'), constant(4))} ${get('channels')}))`,
+          ...indent(channelChunk(4), 1),
+          `  (local.set $c ${add(get('c'), constant(4))})`,
+          `  (br $wideLoop)))`,
+          `(if (i32.ge_s ${sub(get('channels'), get('c'))} (i32.const 2)) (then`,
+          ...indent(channelChunk(2), 1),
+          `  (local.set $c ${add(get('c'), constant(2))})))`,
+          `(if (i32.lt_s ${get('c')} ${get('channels')}) (then`,
+          ...indent(channelChunk(1), 1),
+          `))`,
+        ],
       ),
-    )})`,
-    `      (local.set $c (i32.const 0))`,
-    `      (block $wideDone (loop $wideLoop`,
-    `        (br_if $wideDone (i32.gt_s ${add(get('c'), constant(4))} ${get('channels')}))`,
-    ...indent(channelChunk(4), 4),
-    `        (local.set $c ${add(get('c'), constant(4))})`,
-    `        (br $wideLoop)))`,
-    `      (if (i32.ge_s ${sub(get('channels'), get('c'))} (i32.const 2)) (then`,
-    ...indent(channelChunk(2), 4),
-    `        (local.set $c ${add(get('c'), constant(2))})))`,
-    `      (if (i32.lt_s ${get('c')} ${get('channels')}) (then`,
-    ...indent(channelChunk(1), 4),
-    `      ))`,
-    `      (local.set $out ${add(get('out'), bytes(get('channels')))})`,
-    `      (local.set $j (i32.add ${get('j')} (i32.const 1)))`,
-    `      (br $pixelLoop)))`,
-    `    (local.set $row (i32.add ${get('row')} (i32.const 1)))`,
-    `    (br $rowLoop)))`,
+      1,
+    ),
     `)`,
   ].join('\n');
 }
