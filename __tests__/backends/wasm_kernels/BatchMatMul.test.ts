@@ -1,6 +1,7 @@
 import { transposedProductIsCheaper } from '../../../lib/backends/wasm_kernels/BatchMatMul';
+import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
-import { expectBackendsAgree, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+import { expectBackendsAgree, seededTensor, setUpBackendsWithOwnKernels } from '../../helpers/backend_comparison';
 
 interface MatMulCase {
   a: number[];
@@ -27,11 +28,35 @@ const BROADCAST_CASES: MatMulCase[] = [
   { a: [2, 3, 4, 6], b: [3, 5, 6], transposeA: false, transposeB: true },
 ];
 
+/**
+ * Products our kernel computes: LeNet-5's first dense layer (two blocks of depth, 15 panels);
+ * row tiles of 1 to 3 rows and a last panel of one vector; a transposed a (copied a tile at a
+ * time) over two blocks of depth and over three blocks of rows; more rows than a block; one
+ * panel, so the second thread's share is empty; a batch of one.
+ */
+const OWN_CASES: MatMulCase[] = [
+  { a: [128, 400], b: [400, 120], transposeA: false, transposeB: false },
+  { a: [5, 300], b: [300, 12], transposeA: false, transposeB: false },
+  { a: [33, 7], b: [33, 20], transposeA: true, transposeB: false },
+  { a: [300, 9], b: [300, 16], transposeA: true, transposeB: false },
+  { a: [36, 261], b: [36, 4], transposeA: true, transposeB: false },
+  { a: [130, 40], b: [40, 8], transposeA: false, transposeB: false },
+  { a: [1, 6, 64], b: [1, 64, 16], transposeA: false, transposeB: false },
+];
+
+/** Products that stay on the backend's route: b transposed, a depth below 32, columns not whole vectors, a batch. */
+const BACKEND_CASES: MatMulCase[] = [
+  { a: [8, 40], b: [12, 40], transposeA: false, transposeB: true },
+  { a: [8, 31], b: [31, 8], transposeA: false, transposeB: false },
+  { a: [8, 40], b: [40, 10], transposeA: false, transposeB: false },
+  { a: [2, 8, 40], b: [2, 40, 8], transposeA: false, transposeB: false },
+];
+
 function describeCase({ a, b, transposeA, transposeB }: MatMulCase): string {
   return `[${a.join(', ')}]${transposeA ? 'ᵀ' : ''} x [${b.join(', ')}]${transposeB ? 'ᵀ' : ''}`;
 }
 
-beforeAll(setUpBackends);
+beforeAll(setUpBackendsWithOwnKernels);
 
 describe('BatchMatMul on wasm', () => {
   test.each(CASES.map((c, i) => [describeCase(c), c, i] as const))('matches cpu, with gradients: %s', async (_, matMulCase, index) => {
@@ -45,6 +70,24 @@ describe('BatchMatMul on wasm', () => {
       if (gradA === undefined || gradB === undefined) throw new Error('tf.grads returned too few gradients');
       return [multiply(a, b), gradA, gradB];
     });
+  });
+
+  test.each(OWN_CASES.map((c, i) => [describeCase(c), c, i] as const))('matches cpu with our kernel: %s', async (_, matMulCase, index) => {
+    const ours = jest.spyOn(ownKernels()!, 'matMul');
+    await expectBackendsAgree(() => [
+      tf.matMul(seededTensor(matMulCase.a, 10 * index + 201), seededTensor(matMulCase.b, 10 * index + 202), matMulCase.transposeA, matMulCase.transposeB),
+    ]);
+    expect(ours).toHaveBeenCalled();
+    ours.mockRestore();
+  });
+
+  test.each(BACKEND_CASES.map((c, i) => [describeCase(c), c, i] as const))('keeps %s off our kernel', async (_, matMulCase, index) => {
+    const ours = jest.spyOn(ownKernels()!, 'matMul');
+    await expectBackendsAgree(() => [
+      tf.matMul(seededTensor(matMulCase.a, 10 * index + 301), seededTensor(matMulCase.b, 10 * index + 302), matMulCase.transposeA, matMulCase.transposeB),
+    ]);
+    expect(ours).not.toHaveBeenCalled();
+    ours.mockRestore();
   });
 
   test.each(BROADCAST_CASES.map((c, i) => [describeCase(c), c, i] as const))('matches cpu, broadcasting: %s', async (_, matMulCase, index) => {

@@ -1,7 +1,8 @@
+import { ownKernels } from '../../../lib/backends/wasm_kernels/own_kernels';
 import { tf } from '../../../lib/tf';
-import { expectBackendsAgree, seededTensor, setUpBackends } from '../../helpers/backend_comparison';
+import { expectBackendsAgree, seededTensor, setUpBackendsWithOwnKernels } from '../../helpers/backend_comparison';
 
-beforeAll(setUpBackends);
+beforeAll(setUpBackendsWithOwnKernels);
 
 describe('_FusedMatMul on wasm', () => {
   test.each([
@@ -23,5 +24,26 @@ describe('_FusedMatMul on wasm', () => {
       if (gradA === undefined || gradB === undefined) throw new Error('tf.grads returned too few gradients');
       return [product(a, b), gradA, gradB];
     });
+  });
+
+  test.each([
+    [false, [70, 64], [64, 12]],
+    [true, [64, 70], [64, 12]],
+  ] as const)('adds the bias in our kernel when there is no activation, transposeA %s', async (transposeA, aShape, bShape) => {
+    const ours = jest.spyOn(ownKernels()!, 'matMul');
+    await expectBackendsAgree(() => [
+      tf.fused.matMul({ a: seededTensor([...aShape], 11) as tf.Tensor2D, b: seededTensor([...bShape], 12) as tf.Tensor2D, transposeA, bias: seededTensor([12], 13) }),
+    ]);
+    expect(ours).toHaveBeenCalled();
+    ours.mockRestore();
+  });
+
+  test('leaves a product with an activation to the backend', async () => {
+    const ours = jest.spyOn(ownKernels()!, 'matMul');
+    await expectBackendsAgree(() => [
+      tf.fused.matMul({ a: seededTensor([6, 64], 21) as tf.Tensor2D, b: seededTensor([64, 8], 22) as tf.Tensor2D, bias: seededTensor([8], 23), activation: 'relu' }),
+    ]);
+    expect(ours).not.toHaveBeenCalled();
+    ours.mockRestore();
   });
 });

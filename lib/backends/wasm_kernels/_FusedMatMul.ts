@@ -1,10 +1,12 @@
 /**
- * The fused matrix product (bias and activation applied in the same kernel) with transposed
- * operands: the wasm backend's kernel takes the slow plain loop for those, so the operands are
- * transposed first and its fast XNNPACK path does the rest. See BatchMatMul.ts.
+ * The fused matrix product (bias and activation applied in the same kernel). Without an
+ * activation it goes to our kernel where that takes it, the bias added to its sums; otherwise
+ * transposed operands are transposed first (the wasm backend's kernel takes the slow plain loop
+ * for those) and its fast XNNPACK path does the rest. See BatchMatMul.ts.
  */
 import { tf } from '../../tf';
-import { multiplyWithPlainKernel } from './BatchMatMul';
+import { multiplyWithOwnKernel, multiplyWithPlainKernel } from './BatchMatMul';
+import { ownKernels } from './own_kernels';
 import { asWasmBackend, requireInput, replacementConfig, runKernelFunc, type KernelArgs, type TensorInfo } from './kernel_utils';
 
 const KERNEL_NAME = tf._FusedMatMul;
@@ -16,6 +18,10 @@ export function makeFusedMatMulConfig(original: tf.KernelConfig): tf.KernelConfi
     const b = requireInput(inputs, 'b', KERNEL_NAME);
     const fusedAttrs = attrs as unknown as tf._FusedMatMulAttrs;
     const { transposeA, transposeB } = fusedAttrs;
+    const own = ownKernels();
+    const linear = fusedAttrs.activation === 'linear' && inputs['preluActivationWeights'] === undefined;
+    const ours = own !== null && linear ? multiplyWithOwnKernel(wasm, own, { a, b, transposeA, transposeB }, inputs['bias'] ?? null) : null;
+    if (ours !== null) return ours;
     return multiplyWithPlainKernel(
       wasm,
       { a, b, transposeA, transposeB },

@@ -18,6 +18,7 @@ import { channelAffineFunctions } from './channel_affine_wat';
 import { channelSumsFunctions } from './channel_sums_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { inputGradientFunction } from './input_gradient_wat';
+import { matMulDefinitions, matMulSlotFloats } from './mat_mul_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { reluGradFunction } from './relu_grad_wat';
 import { singleChannelConvFunctions } from './single_channel_conv_wat';
@@ -113,6 +114,26 @@ export interface InputGradientRun extends InputGradientGeometry {
   outChannels: number;
 }
 
+/**
+ * A matrix product C[rows, columns] = A[rows, depth]·B[depth, columns]: see mat_mul_wat;
+ * pointers in bytes. B and C are row-major, columns a multiple of 4.
+ */
+export interface MatMulRun {
+  a: number;
+  b: number;
+  c: number;
+  rows: number;
+  depth: number;
+  columns: number;
+  /** Bytes from A's element (i, j) to (i + 1, j) and to (i, j + 1): 4 depth and 4 for A, 4 and 4 rows for Aᵀ. */
+  aRowStep: number;
+  aDepthStep: number;
+  /** `matMulScratchFloats` floats the kernel may overwrite. */
+  scratch: number;
+  /** [columns] added to every row of C, or 0 for none. */
+  bias: number;
+}
+
 /** A swish job: heap byte offsets of the count (>= SWISH_UNIT_VALUES) values of each tensor. */
 export interface SwishRun {
   /** The input. */
@@ -159,6 +180,14 @@ export interface ChannelSumsRun {
  */
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
+/**
+ * A matrix product's blocks: a panel of B (MAT_MUL_BLOCK_DEPTH rows of 8 floats, 8 KiB) stays in
+ * the first-level cache while the tiles of MAT_MUL_BLOCK_ROWS rows of A (128 KiB, in the
+ * second-level cache) pass over it.
+ */
+const MAT_MUL_BLOCK_DEPTH = 256;
+const MAT_MUL_BLOCK_ROWS = 128;
+
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
 const EXPORTS = [
   'filterGradient',
@@ -176,6 +205,7 @@ const EXPORTS = [
   'singleChannelConv',
   'addColumns',
   'inputGradient',
+  'matMul',
 ] as const;
 type ExportName = (typeof EXPORTS)[number];
 
@@ -193,7 +223,7 @@ const ARG_COUNT = 15;
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction()];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction(), matMulDefinitions()];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -311,6 +341,18 @@ export class OwnKernels {
     const args = [job.dy, job.w, job.dx, job.inHeight, job.inWidth, job.channels, job.outHeight, job.outWidth, job.outChannels];
     args.push(job.filterHeight, job.filterWidth, job.strideHeight, job.strideWidth, job.top, job.left);
     this.runSized('inputGradient', rows, rows * job.inWidth * job.channels * job.outChannels, args);
+  }
+
+  /** The scratch a matrix product needs: a slot for each thread's blocks of A and B. */
+  get matMulScratchFloats(): number {
+    return this.threads * matMulSlotFloats(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS);
+  }
+
+  /** C = A·B (+ bias), written whole, a share of C's column panels per thread. */
+  matMul(job: MatMulRun): void {
+    const args = [job.a, job.b, job.c, job.rows, job.depth, job.columns, job.aRowStep, job.aDepthStep];
+    args.push(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS, job.scratch, job.bias, this.threads);
+    this.runSized('matMul', this.threads, job.rows * job.depth * job.columns, args);
   }
 
   /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */
