@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- [--model lenet5,baseline,vgg-cifar] [--backend] [--batch-size 128] [--steps N] [--peer]`:
+ * `npm run bench -- [--model lenet5,baseline,vgg-cifar] [--backend] [--batch-size 128] [--steps N] [--peer] [--rounds R]`:
  * times training steps (forward, backward, Adam update) and inference on random data after a
  * warm-up, one JSON line per model. `--peer` runs the same models in PyTorch on this machine
- * (../shared/bench/torch_peer.py), each model right after ours, and prints the ratios.
+ * (../shared/bench/torch_peer.py), each model right after ours, and prints the ratios; with
+ * `--rounds`, ours and the peer alternate R times per model, and a last line gives the median
+ * ratios (see bench_ratios).
  */
 import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
@@ -10,6 +12,7 @@ import { join } from 'path';
 import { BACKEND_NAMES, clearSession, setRandomSeed, tf, useBackend, type FunctionalModel } from '../lib';
 import { formatChoices } from '../lib/format';
 import { ZOO } from '../models';
+import { medianRatios, ratiosOf, type Ratios } from './bench_ratios';
 import { checkChoice, checkFlag, commandLine, runCli, UsageError } from './cli';
 
 /** The benchmarked models, named as the PyTorch peer names them. */
@@ -89,6 +92,10 @@ async function benchModel(name: string, backend: string, batchSize: number, step
   };
 }
 
+function printLine(record: object): void {
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+}
+
 function requirePeerScript(script: string): void {
   if (!existsSync(script)) throw new UsageError(`--peer: ${script} not found (it lives in ../shared/bench beside the repository); pass --peer-script`);
 }
@@ -105,13 +112,14 @@ function runPeer(script: string, models: string[], batchSize: number, steps: num
 }
 
 runCli(async () => {
-  const argv = commandLine('$0 [--model lenet5,baseline,vgg-cifar] [--backend auto] [--batch-size 128] [--steps 20] [--peer]')
+  const argv = commandLine('$0 [--model lenet5,baseline,vgg-cifar] [--backend auto] [--batch-size 128] [--steps 20] [--peer] [--rounds 1]')
     .option('model', { type: 'string', default: 'lenet5,baseline,vgg-cifar', describe: `comma-separated: ${Object.keys(BENCH_MODELS).join(', ')}` })
     .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
     .option('batch-size', { type: 'number', default: 128 })
     .option('steps', { type: 'number', default: 20, describe: 'timed steps after 3 warm-up steps' })
     .option('threads', { type: 'number', describe: 'wasm backend: threads (default: one per core)' })
     .option('peer', { type: 'boolean', default: false, describe: 'also run PyTorch (CPU) and print the ratios' })
+    .option('rounds', { type: 'number', default: 1, describe: 'with --peer: alternate ours and the peer this many times per model and print the median ratios' })
     .option('peer-script', { type: 'string', default: join(__dirname, '..', '..', '..', 'shared', 'bench', 'torch_peer.py') })
     .parseSync();
   const models = String(argv.model).split(',').map((m) => m.trim());
@@ -120,6 +128,8 @@ runCli(async () => {
   }
   const batchSize = checkFlag('batch-size', argv['batch-size'], 'positive integer');
   const steps = checkFlag('steps', argv.steps, 'positive integer');
+  const rounds = checkFlag('rounds', argv.rounds, 'positive integer');
+  if (rounds > 1 && !argv.peer) throw new UsageError(`--rounds ${rounds} needs --peer: rounds alternate our benchmark and PyTorch's`);
   const threads = argv.threads === undefined ? {} : { threads: checkFlag('threads', argv.threads, 'positive integer') };
   // Checked with the flags, not after the first model's minutes of benchmarking.
   if (argv.peer) requirePeerScript(String(argv['peer-script']));
@@ -128,21 +138,21 @@ runCli(async () => {
   // With --peer, each model's PyTorch run follows ours at once, so that both see the same load on
   // a shared machine.
   for (const model of models) {
-    const result = await benchModel(model, choice.name, batchSize, steps);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    if (!argv.peer || PEER_NAMES[model] === undefined) continue;
-    const [peer] = runPeer(String(argv['peer-script']), [model], batchSize, steps);
-    if (peer === undefined) continue;
-    process.stdout.write(`${JSON.stringify(peer)}\n`);
-    process.stdout.write(
-      `${JSON.stringify({
-        model: result.model,
-        backend: result.backend,
-        peer: `${peer.framework} (${peer.threads} threads)`,
-        batchSize,
-        trainRatio: Math.round((result.trainImagesPerSecond / peer.trainImagesPerSecond) * 1000) / 1000,
-        inferRatio: Math.round((result.inferImagesPerSecond / peer.inferImagesPerSecond) * 1000) / 1000,
-      })}\n`,
-    );
+    const withPeer = argv.peer && PEER_NAMES[model] !== undefined;
+    const roundRatios: Ratios[] = [];
+    let peerLabel = '';
+    for (let round = 1; round <= (withPeer ? rounds : 1); round++) {
+      const result = await benchModel(model, choice.name, batchSize, steps);
+      printLine(result);
+      if (!withPeer) continue;
+      const [peer] = runPeer(String(argv['peer-script']), [model], batchSize, steps);
+      if (peer === undefined) continue;
+      printLine(peer);
+      peerLabel = `${peer.framework} (${peer.threads} threads)`;
+      const ratios = ratiosOf(result, peer);
+      roundRatios.push(ratios);
+      printLine({ model, backend: choice.name, peer: peerLabel, batchSize, ...(rounds > 1 ? { round } : {}), ...ratios });
+    }
+    if (roundRatios.length > 1) printLine({ model, backend: choice.name, peer: peerLabel, batchSize, ...medianRatios(roundRatios) });
   }
 });
