@@ -108,7 +108,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
       const columns = scratch.keep(
         runWasmKernel('Conv2D', { x: dyNhwc, filter: columnsFilter }, { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC' }, wasm),
       );
-      const gathered = own !== null && inChannels >= ADD_COLUMNS_MIN_CHANNELS && info.padInfo.top >= 0 && info.padInfo.left >= 0;
+      const gathered = own !== null && inChannels >= ADD_COLUMNS_MIN_CHANNELS && leadingPaddingNonNegative(info);
       dxNhwc = gathered ? gatherColumns(wasm, own, columns, info) : addColumnsIntoImage(wasm, columns, info);
     } else {
       const flipped = scratch.keep(flipAndSwapChannels(wasm, filter));
@@ -140,9 +140,14 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
  */
 const NARROW_MAX_CHANNELS = 2;
 
+/** Whether the padding before the first row and column is >= 0, as both our kernels need. */
+function leadingPaddingNonNegative(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.padInfo.top >= 0 && info.padInfo.left >= 0;
+}
+
 /** Whether our direct kernel computes this input gradient: dy's channels whole vectors, padding >= 0. */
 function directInputGradientTakes(info: tf.backend_util.Conv2DInfo): boolean {
-  return info.outChannels % INPUT_GRADIENT_CHANNEL_MULTIPLE === 0 && info.padInfo.top >= 0 && info.padInfo.left >= 0;
+  return info.outChannels % INPUT_GRADIENT_CHANNEL_MULTIPLE === 0 && leadingPaddingNonNegative(info);
 }
 
 /**

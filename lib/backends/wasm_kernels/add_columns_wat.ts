@@ -17,30 +17,13 @@
  * whole batch; pointers in bytes; channels >= 4; top and left >= 0.
  */
 
-import { DX_PIXEL_LOCALS, firstCoveringPixel, firstCoveringTap, forEachDxPixel } from './dx_pixels_wat';
+import { DX_GEOMETRY_PARAMS, DX_PIXEL_LOCALS, firstCoveringPixel, firstCoveringTap, forEachDxPixel } from './dx_pixels_wat';
 import { float32Bytes as bytes, i32Add as add, i32MinSigned as min, i32Mul as mul, i32Sub as sub, localGet as get } from './wat';
 
-const PARAMS = [
-  'first',
-  'end',
-  'columns',
-  'dx',
-  'inHeight',
-  'inWidth',
-  'channels',
-  'outHeight',
-  'outWidth',
-  'filterHeight',
-  'filterWidth',
-  'strideHeight',
-  'strideWidth',
-  'top',
-  'left',
-] as const;
+const PARAMS = ['first', 'end', 'columns', 'dx', ...DX_GEOMETRY_PARAMS] as const;
 
 /** The smallest channel count the kernel takes: one whole vector. */
 export const ADD_COLUMNS_MIN_CHANNELS = 4;
-
 
 export function addColumnsFunction(): string {
   const tapValues = mul(mul(get('filterHeight'), get('filterWidth')), get('channels'));

@@ -2,11 +2,28 @@
  * The loops over dx pixels that our input-gradient kernels share (add_columns_wat and
  * input_gradient_wat), with the range of output pixels whose window covers each one.
  *
- * The generated text reads the kernel's parameters first, end, dx, inHeight, inWidth, channels,
- * outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, top and left, and
+ * The generated text reads the kernel's parameters first, end, dx and DX_GEOMETRY_PARAMS, and
  * sets the locals in DX_PIXEL_LOCALS (the kernel declares them, all i32).
  */
 import { float32Bytes as bytes, i32Add as add, i32MinSigned as min, i32Mul as mul, i32Sub as sub, localGet as get } from './wat';
+
+/**
+ * Where dx lands: the parameters both kernels end with, in this order (the caller passes its
+ * values in the same order; own_kernels reads them by these names).
+ */
+export const DX_GEOMETRY_PARAMS = [
+  'inHeight',
+  'inWidth',
+  'channels',
+  'outHeight',
+  'outWidth',
+  'filterHeight',
+  'filterWidth',
+  'strideHeight',
+  'strideWidth',
+  'top',
+  'left',
+] as const;
 
 /**
  * Set per dx row: $image, $i (row within the image), $iPadded (plus the top padding), $ohLow and

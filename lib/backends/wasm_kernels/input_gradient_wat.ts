@@ -11,33 +11,15 @@
  * over co, added across lanes once per pixel. Channels of dx go 4 at a time (4 accumulators
  * sharing each dy load), then 2, then 1, so any count is computed exactly once.
  *
- * inputGradient(first, end, dy, w, dx, inHeight, inWidth, channels, outHeight, outWidth,
- * outChannels, filterHeight, filterWidth, strideHeight, strideWidth, top, left): dx rows
+ * inputGradient(first, end, dy, w, outChannels, dx, inHeight, inWidth, channels, outHeight,
+ * outWidth, filterHeight, filterWidth, strideHeight, strideWidth, top, left): dx rows
  * [first, end) of the whole batch; pointers in bytes; outChannels a multiple of 4; top and left
  * >= 0.
  */
-import { DX_PIXEL_LOCALS, firstCoveringPixel, firstCoveringTap, forEachDxPixel } from './dx_pixels_wat';
+import { DX_GEOMETRY_PARAMS, DX_PIXEL_LOCALS, firstCoveringPixel, firstCoveringTap, forEachDxPixel } from './dx_pixels_wat';
 import { float32Bytes as bytes, i32Add as add, i32Const as constant, i32Mul as mul, i32Sub as sub, localGet as get } from './wat';
 
-const PARAMS = [
-  'first',
-  'end',
-  'dy',
-  'w',
-  'dx',
-  'inHeight',
-  'inWidth',
-  'channels',
-  'outHeight',
-  'outWidth',
-  'outChannels',
-  'filterHeight',
-  'filterWidth',
-  'strideHeight',
-  'strideWidth',
-  'top',
-  'left',
-] as const;
+const PARAMS = ['first', 'end', 'dy', 'w', 'outChannels', 'dx', ...DX_GEOMETRY_PARAMS] as const;
 
 /** The output-gradient channel counts the kernel takes are multiples of this: one vector. */
 export const INPUT_GRADIENT_CHANNEL_MULTIPLE = 4;

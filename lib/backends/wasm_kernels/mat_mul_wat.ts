@@ -3,10 +3,11 @@
  *
  * The wasm backend hands a product to XNNPACK's fully-connected operator, on one thread, after
  * packing B into its own layout; B is a weight that changes every training step, so it is packed
- * again every step, and that packing reads B a column at a time. Here nothing is packed: B is
- * read where it lies, a panel of 8 columns for a block of its rows, small enough to stay in the
- * core's cache while every 4-row tile of A passes over it. A is read through two byte steps (to
- * the next row, to the next element of a row), so Aᵀ needs no copy either.
+ * again every step, and that packing reads B a column at a time. Here B is taken a panel of 8
+ * columns for a block of its rows at a time, copied row by row into scratch, small enough to
+ * stay in the core's cache while every 4-row tile of A passes over it. A is addressed through
+ * two byte steps (to the next row, to the next element of a row), so Aᵀ needs no transpose; its
+ * blocks are copied too, a tile at a time (see matMulFunction for why both copies pay).
  *
  * `matMul` splits the panels among threads; each tile keeps 4 x 2 vectors of C in registers (the
  * shape whose loads V8 keeps in registers: see filter_gradient_wat), with smaller tiles at the
@@ -132,14 +133,16 @@ function matMulFunction(): string {
   const tileArgs = [get('ta'), get('slotB'), get('tc'), get('depth'), get('tileRow'), get('tileDepth'), get('slotRow'), get('row')];
   tileArgs.push(`(i32.ne ${get('k0')} (i32.const 0))`, `(select (i32.add ${get('bias')} (i32.shl ${get('col')} (i32.const 2))) (i32.const 0) ${get('bias')})`);
   const rowsOfTile = `(local.set $rows ${i32MinSigned(`(i32.const ${MAT_MUL_TILE_ROWS})`, `(i32.sub ${get('rowsEnd')} ${get('i')})`)})`;
-  const tileInSlot = `(local.set $ta ${i32Add(get('slotA'), i32Mul(`(i32.shl (i32.sub ${get('i')} ${get('r0')}) (i32.const 2))`, get('depth')))})`;
-  const tileOfA = `(local.set $ta ${i32Add(get('a'), i32Add(i32Mul(get('i'), get('aRow')), i32Mul(get('k0'), get('aDepth'))))})`;
+  /** Sets `target` to where the tile at row $i starts in the share's slot (its copy of A). */
+  const tileInSlot = (target: string): string =>
+    `(local.set $${target} ${i32Add(get('slotA'), i32Mul(`(i32.shl (i32.sub ${get('i')} ${get('r0')}) (i32.const 2))`, get('depth')))})`;
+  /** Sets `target` to where the tile at row $i starts in A, at the depth block's first column. */
+  const tileOfA = (target: string): string =>
+    `(local.set $${target} ${i32Add(get('a'), i32Add(i32Mul(get('i'), get('aRow')), i32Mul(get('k0'), get('aDepth'))))})`;
   const copyA = [
     rowsOfTile,
-    tileInSlot,
-    `(local.set $to ${get('ta')})`,
-    tileOfA,
-    `(local.set $tb ${get('ta')})`,
+    tileInSlot('to'),
+    tileOfA('tb'),
     ...forLoop('copyDepth', 'kk', '(i32.const 0)', get('depth'), '(i32.const 1)', [
       `(local.set $from ${get('tb')})`,
       ...forLoop('copyRow', 'r', '(i32.const 0)', get('rows'), '(i32.const 1)', [
@@ -162,7 +165,7 @@ function matMulFunction(): string {
   ];
   const tiles = forLoop('tiles', 'i', get('r0'), get('rowsEnd'), `(i32.const ${MAT_MUL_TILE_ROWS})`, [
     rowsOfTile,
-    `(if ${get('packA')} (then ${tileInSlot} (local.set $tileDepth (i32.shl ${get('rows')} (i32.const 2)))) (else ${tileOfA}))`,
+    `(if ${get('packA')} (then ${tileInSlot('ta')} (local.set $tileDepth (i32.shl ${get('rows')} (i32.const 2)))) (else ${tileOfA('ta')}))`,
     `(local.set $tc ${i32Add(get('c'), i32Add(i32Mul(get('i'), get('row')), `(i32.shl ${get('col')} (i32.const 2))`))})`,
     tileDispatch(tileArgs.join(' ')),
   ]);

@@ -16,6 +16,7 @@ import { adamFunction } from './adam_wat';
 import { addColumnsFunction } from './add_columns_wat';
 import { channelAffineFunctions } from './channel_affine_wat';
 import { channelSumsFunctions } from './channel_sums_wat';
+import { DX_GEOMETRY_PARAMS } from './dx_pixels_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { inputGradientFunction } from './input_gradient_wat';
 import { matMulDefinitions, matMulSlotFloats } from './mat_mul_wat';
@@ -330,16 +331,14 @@ export class OwnKernels {
   /** dx from the columns of a convolution's input gradient, a share of the batch's dx rows per thread. */
   addColumns(job: AddColumnsRun): void {
     const rows = job.batch * job.inHeight;
-    const args = [job.columns, job.dx, job.inHeight, job.inWidth, job.channels, job.outHeight, job.outWidth];
-    args.push(job.filterHeight, job.filterWidth, job.strideHeight, job.strideWidth, job.top, job.left);
+    const args = [job.columns, job.dx, ...DX_GEOMETRY_PARAMS.map((name) => job[name])];
     this.runSized('addColumns', rows, rows * job.inWidth * job.channels * job.filterHeight * job.filterWidth, args);
   }
 
   /** dx of a convolution straight from dy and W, a share of the batch's dx rows per thread. */
   inputGradient(job: InputGradientRun): void {
     const rows = job.batch * job.inHeight;
-    const args = [job.dy, job.w, job.dx, job.inHeight, job.inWidth, job.channels, job.outHeight, job.outWidth, job.outChannels];
-    args.push(job.filterHeight, job.filterWidth, job.strideHeight, job.strideWidth, job.top, job.left);
+    const args = [job.dy, job.w, job.outChannels, job.dx, ...DX_GEOMETRY_PARAMS.map((name) => job[name])];
     this.runSized('inputGradient', rows, rows * job.inWidth * job.channels * job.outChannels, args);
   }
 
