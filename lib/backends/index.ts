@@ -7,7 +7,7 @@
 import { BackendError, firstLineOf } from '../errors';
 import { formatChoices } from '../format';
 import { tf } from '../tf';
-import { activateWasm, wasmThreads, type WasmOptions } from './wasm';
+import { activateWasm, wasmDescription, type WasmOptions } from './wasm';
 import { activateWebgpu } from './webgpu';
 
 /**
@@ -91,8 +91,7 @@ async function activate(name: Exclude<BackendName, 'auto'>, how: { auto: boolean
     }
     case 'wasm': {
       await activateWasm(how.options.threads === undefined ? {} : { threads: how.options.threads });
-      const threads = wasmThreads();
-      return `WebAssembly (XNNPACK, ${threads} thread${threads === 1 ? '' : 's'}) with tfjs-keras training kernels, no native dependency`;
+      return wasmDescription();
     }
     case 'cpu':
       await tf.setBackend('cpu');

@@ -14,19 +14,28 @@ import { writeFileAtomic } from '../io/atomic_file';
 import { tf } from '../tf';
 import { registerWasmTrainingKernels } from './wasm_kernels';
 import { loadWasmBackendPackage } from './wasm_kernels/kernel_utils';
-import { startOwnKernels } from './wasm_kernels/own_kernels';
+import { ownKernels, ownKernelsEnabled, ownKernelsStartFailure, setOwnKernelsEnabled, startOwnKernels } from './wasm_kernels/own_kernels';
 import { PACKAGE_SPIN_ITERATIONS, SHORT_SPIN_ITERATIONS, withShortPoolSpin } from './wasm_thread_pool';
 
 export interface WasmOptions {
   /**
-   * Threads for XNNPACK's convolutions and matrix products (everything else runs on the calling
-   * thread). Default: one per core, as PyTorch does (on 2 idle cores, 2 threads train the
-   * VGG-style net about 1.7 times faster; LeNet-5's small convolutions gain little). Chosen once:
-   * the backend cannot change it after it has started. More than one starts the package's
-   * threaded build, which tfjs keeps off in Node (see below); the extra threads spin briefly
-   * before they sleep, so on a machine busy with other work 1 can be faster.
+   * Threads for XNNPACK's convolutions and matrix products and for this library's kernels (the
+   * package's other kernels run on the calling thread). Default: one per core, as PyTorch does
+   * (on 2 idle cores, 2 threads train the VGG-style net 1.5-1.8 times faster; LeNet-5's small
+   * convolutions gain little). Chosen once: the backend cannot change it after it has started.
+   * Any count starts the package's threaded build, which tfjs keeps off in Node (see below):
+   * this library's kernels need its shared memory. The extra threads spin briefly before they
+   * sleep, so on a machine busy with other work 1 can be faster.
    */
   threads?: number;
+  /**
+   * Whether this library's own SIMD kernels run the ops they cover (convolution gradients,
+   * matrix products, pooling gradients, batch normalization, swish, Adam). false leaves those
+   * ops to the package's kernels and XNNPACK, which train LeNet-5 at under half the speed: for
+   * checking a result against a second implementation. Unlike `threads`, this can change after
+   * the backend has started; left out, the current setting stays (at first, true).
+   */
+  ownKernels?: boolean;
 }
 
 /** The threads the started wasm backend runs with. */
@@ -63,13 +72,13 @@ export async function activateWasm(options: WasmOptions = {}): Promise<void> {
         `it already runs with ${running} thread(s); the thread count is fixed when the backend first starts`,
       );
     }
-  } else if (threads > 1) {
+  } else {
     prepareThreads(threads);
   }
 
   let started: boolean;
   try {
-    started = await withLogicalCoresReported(alreadyStarted ? 1 : threads, () => tf.setBackend('wasm'));
+    started = alreadyStarted ? await tf.setBackend('wasm') : await withLogicalCoresReported(threads, () => tf.setBackend('wasm'));
     await tf.ready();
   } catch (error) {
     throw new BackendError('wasm', `its WebAssembly module failed to start: ${messageOf(error)}`);
@@ -81,8 +90,31 @@ export async function activateWasm(options: WasmOptions = {}): Promise<void> {
         'and the .wasm files shipped in @tensorflow/tfjs-backend-wasm/dist',
     );
   }
-  if (!alreadyStarted && threads > 1) letProcessExitWithWorkers();
+  if (!alreadyStarted) letProcessExitWithWorkers();
   await startOwnKernels(tf.backend() as BackendWasm, loadWasmBackendPackage().getThreadsCount());
+  if (options.ownKernels !== undefined) setOwnKernelsEnabled(options.ownKernels);
+}
+
+/**
+ * The started backend in one line for people: its threads, whether this library's kernels run
+ * (and why not), and whether XNNPACK's pool threads spin the package's long while.
+ */
+export function wasmDescription(): string {
+  const threads = wasmThreads();
+  const engine = `WebAssembly (XNNPACK, ${threads} thread${threads === 1 ? '' : 's'})`;
+  let kernels = 'with tfjs-keras training kernels';
+  if (ownKernels() === null) {
+    const why = !ownKernelsEnabled()
+      ? 'switched off'
+      : `did not start: ${ownKernelsStartFailure() ?? "the backend's memory is not shared"}`;
+    kernels = `with the package's kernels only (tfjs-keras's faster kernels ${why})`;
+  }
+  const spin =
+    threads > 1 && poolSpinIterations === PACKAGE_SPIN_ITERATIONS
+      ? `; XNNPACK's pool threads spin the package's ${PACKAGE_SPIN_ITERATIONS.toLocaleString('en-US')} ` +
+        'iterations before they sleep (the shorter spin is patched only into the binary it was made for)'
+      : '';
+  return `${engine} ${kernels}, no native dependency${spin}`;
 }
 
 /*
@@ -203,7 +235,6 @@ function prepareThreads(threads: number): void {
 }
 
 async function withLogicalCoresReported<T>(threads: number, start: () => Promise<T>): Promise<T> {
-  if (threads <= 1) return start();
   // The module object itself: the namespace import above is a copy under esModuleInterop.
   const osModule = require('os') as typeof os;
   const realCpus = osModule.cpus;

@@ -5,8 +5,9 @@
  * that imports that memory reads and writes tensors in place, with no copies; worker threads
  * that instantiate the same module on the same memory split the work, started and joined through
  * Atomics on a small shared control block (the calling thread does one share itself and waits,
- * so a kernel stays synchronous, as tfjs kernels must be). The single-threaded backend does not
- * expose its memory, so there these kernels are absent and callers keep their fallbacks.
+ * so a kernel stays synchronous, as tfjs kernels must be); on one thread there are no workers.
+ * The single-threaded build does not expose its memory, so there these kernels are absent and
+ * callers keep their fallbacks.
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -439,10 +440,24 @@ export class OwnKernels {
 
 let current: OwnKernels | null = null;
 let startFailure: string | null = null;
+let enabled = true;
 
-/** The running kernels, or null where the backend's memory is not shared or they failed to start. */
+/**
+ * The running kernels; null where they are switched off, the backend's memory is not shared or
+ * they failed to start. Callers then take their fallbacks.
+ */
 export function ownKernels(): OwnKernels | null {
-  return current;
+  return enabled ? current : null;
+}
+
+/** Whether started kernels take the ops they cover; off, every op runs on its fallback. */
+export function setOwnKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether {@link setOwnKernelsEnabled} left the kernels on. */
+export function ownKernelsEnabled(): boolean {
+  return enabled;
 }
 
 /** Why the kernels did not start, if they were tried and failed. */
@@ -452,8 +467,9 @@ export function ownKernelsStartFailure(): string | null {
 
 /**
  * Starts the kernels for a started wasm backend, once. Without a shared memory (the
- * single-threaded build) this leaves them absent; a failure to compile is kept for diagnosis
- * and leaves them absent too, so that training still runs on the fallbacks.
+ * single-threaded build, started by tfjs itself rather than by activateWasm) this leaves them
+ * absent; a failure to compile is kept for diagnosis and leaves them absent too, so that
+ * training still runs on the fallbacks.
  */
 export async function startOwnKernels(backend: BackendWasm, threads: number): Promise<void> {
   if (current !== null) return;
