@@ -4,7 +4,9 @@
  * [128, 28, 28, 1] * [5, 5, 1, 6] 'same', took 3.2 to 4.2 ms of a training step on XNNPACK and
  * takes 1.6 to 3.1 ms here (2 threads; four profiles each, on a noisy machine). The input
  * is first copied into a zero-padded buffer (by the same module, on every thread), so that the
- * kernel has no borders to test. Every other convolution runs the backend's own kernel.
+ * kernel has no borders to test. A 3x3, stride 1 convolution with channels in fours from 16 runs
+ * Winograd's F(2x2, 3x3) on our kernel (see winograd_conv). Every other convolution runs the
+ * backend's own kernel.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -22,6 +24,7 @@ import {
 } from './kernel_utils';
 import { ownKernels, type OwnKernels } from './own_kernels';
 import { SINGLE_CHANNEL_CONV_OVERREAD_VALUES } from './single_channel_conv_wat';
+import { convolveWinograd, winogradTakes } from './winograd_conv';
 
 const KERNEL_NAME = tf.Conv2D;
 
@@ -106,17 +109,22 @@ export function makeConv2DConfig(original: tf.KernelConfig): tf.KernelConfig {
     const wasm = asWasmBackend(backend, KERNEL_NAME);
     const x = requireInput(inputs, 'x', KERNEL_NAME);
     const filter = requireInput(inputs, 'filter', KERNEL_NAME);
+    const convAttrs = attrs as unknown as tf.Conv2DAttrs;
     const own = ownKernels();
-    const convolution = own === null ? null : singleChannelStride1(x, filter, attrs as unknown as tf.Conv2DAttrs);
-    if (own === null || convolution === null) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
-    return convolveSingleChannel(wasm, own, x, filter, null, convolution);
+    if (own === null) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
+    const singleChannel = singleChannelStride1(x, filter, convAttrs);
+    if (singleChannel !== null) return convolveSingleChannel(wasm, own, x, filter, null, singleChannel);
+    const winograd = winogradTakes(x, filter, convAttrs, KERNEL_NAME);
+    if (winograd !== null) return convolveWinograd(wasm, own, x, filter, null, false, winograd);
+    return runKernelFunc(original, inputs, attrs ?? {}, wasm);
   };
   return replacementConfig(original, kernelFunc);
 }
 
 /**
  * FusedConv2D (what tf.layers's Conv2D runs outside training: the bias added in the same kernel)
- * with our kernel under the same conditions, for a float32 bias per channel and no activation.
+ * with our kernels under the same conditions, for a float32 bias per channel: the single-channel
+ * kernel with no activation, Winograd with none or ReLU.
  * LeNet-5's first layer in inference: 3.0-3.3 ms on XNNPACK, 2.0-2.2 ms here (40 calls each).
  */
 export function makeFusedConv2DConfig(original: tf.KernelConfig): tf.KernelConfig {
@@ -128,11 +136,14 @@ export function makeFusedConv2DConfig(original: tf.KernelConfig): tf.KernelConfi
     const bias = inputs['bias'] ?? null;
     const fusedAttrs = attrs as unknown as tf.FusedConv2DAttrs;
     const plainBias = bias === null || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === filter.shape[3]);
-    const noActivation = (fusedAttrs.activation ?? 'linear') === 'linear' && inputs['preluActivationWeights'] === undefined;
+    const activation = inputs['preluActivationWeights'] === undefined ? (fusedAttrs.activation ?? 'linear') : 'prelu';
     const own = ownKernels();
-    const convolution = own === null || !plainBias || !noActivation ? null : singleChannelStride1(x, filter, fusedAttrs);
-    if (own === null || convolution === null) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
-    return convolveSingleChannel(wasm, own, x, filter, bias, convolution);
+    if (own === null || !plainBias) return runKernelFunc(original, inputs, attrs ?? {}, wasm);
+    const singleChannel = activation === 'linear' ? singleChannelStride1(x, filter, fusedAttrs) : null;
+    if (singleChannel !== null) return convolveSingleChannel(wasm, own, x, filter, bias, singleChannel);
+    const winograd = activation === 'linear' || activation === 'relu' ? winogradTakes(x, filter, fusedAttrs, kernelName) : null;
+    if (winograd !== null) return convolveWinograd(wasm, own, x, filter, bias, activation === 'relu', winograd);
+    return runKernelFunc(original, inputs, attrs ?? {}, wasm);
   };
   return replacementConfig(original, kernelFunc);
 }

@@ -7,8 +7,10 @@
  * whose window covers each dx pixel (see input_gradient_wat): with any stride, and at stride 1
  * where XNNPACK would spend much of its work on padding (see directInputGradientIsCheaper).
  * Otherwise, at stride 1 it is a forward convolution of the padded dy with W flipped in both
- * spatial axes and its channel axes swapped, run on XNNPACK (the wasm backend's own kernel is a
- * plain loop); for dx with one or two channels, see NARROW_MAX_CHANNELS. With a stride above 1,
+ * spatial axes and its channel axes swapped, run by the registered Conv2D: Winograd on our
+ * kernel for 3x3 with channels in fours from 16 (see winograd_conv), else XNNPACK (the wasm
+ * backend's own input-gradient kernel is a plain loop); for dx with one or two channels, see
+ * NARROW_MAX_CHANNELS. With a stride above 1,
  * the zeros would be (stride^2 - 1) / stride^2 of that convolution's work, so there each pixel
  * of dy is multiplied by all of W at once instead (a 1x1 convolution on XNNPACK giving, per dy
  * pixel, its contribution to every tap: "columns"), and the columns are added into dx (col2im):

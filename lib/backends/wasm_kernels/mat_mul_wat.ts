@@ -187,7 +187,7 @@ function matMulFunction(): string {
     ...rowBlocks,
   ]);
   return [
-    `(func (export "matMul") ${MAT_MUL_PARAMS.map((name) => `(param $${name} i32)`).join(' ')}`,
+    `(func $matMul (export "matMul") ${MAT_MUL_PARAMS.map((name) => `(param $${name} i32)`).join(' ')}`,
     `  ${MAT_MUL_LOCALS.map((name) => `(local $${name} i32)`).join(' ')}`,
     `  (local.set $row (i32.shl ${get('n')} (i32.const 2)))`,
     `  (local.set $packA (i32.ne ${get('aDepth')} (i32.const 4)))`,

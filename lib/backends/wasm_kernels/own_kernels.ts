@@ -25,6 +25,7 @@ import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { reluGradFunction } from './relu_grad_wat';
 import { singleChannelConvFunctions } from './single_channel_conv_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
+import { WINOGRAD_ARG_COUNT, winogradFunction, winogradSlotFloats, type WinogradMatMulBlocks } from './winograd_wat';
 
 /** A filter-gradient job: the tile table and what the module's `filterGradient` needs besides; all int32. */
 export interface FilterGradientRun {
@@ -136,6 +137,36 @@ export interface MatMulRun {
   bias: number;
 }
 
+/** A 3x3, stride 1 convolution by Winograd's F(2x2, 3x3): see winograd_wat; pointers in bytes. */
+export interface WinogradConvRun {
+  /** [batch, inHeight, inWidth, inChannels]. */
+  x: number;
+  /** The filter's transform, [16, inChannels, outChannels]. */
+  u: number;
+  /** [batch, outHeight, outWidth, outChannels], written whole. */
+  y: number;
+  /** [outChannels], or 0 for none. */
+  bias: number;
+  /** max(inChannels, outChannels) zeros, and as many floats the kernel may overwrite. */
+  zero: number;
+  sink: number;
+  /** `winogradScratchFloats` floats the kernel may overwrite. */
+  scratch: number;
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outChannels: number;
+  outHeight: number;
+  outWidth: number;
+  /** Where output pixel (0, 0)'s window starts: top rows and left columns before the input's first. */
+  top: number;
+  left: number;
+  /** Tiles of 2x2 output pixels per block: see winogradBlockTiles. */
+  blockTiles: number;
+  relu: boolean;
+}
+
 /** A swish job: heap byte offsets of the count (>= SWISH_UNIT_VALUES) values of each tensor. */
 export interface SwishRun {
   /** The input. */
@@ -189,6 +220,11 @@ const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
  */
 const MAT_MUL_BLOCK_DEPTH = 256;
 const MAT_MUL_BLOCK_ROWS = 128;
+const WINOGRAD_MAT_MUL_BLOCKS: WinogradMatMulBlocks = {
+  depth: MAT_MUL_BLOCK_DEPTH,
+  rows: MAT_MUL_BLOCK_ROWS,
+  slotFloats: matMulSlotFloats(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS),
+};
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
 const EXPORTS = [
@@ -208,6 +244,7 @@ const EXPORTS = [
   'addColumns',
   'inputGradient',
   'matMul',
+  'winogradConv',
 ] as const;
 type ExportName = (typeof EXPORTS)[number];
 
@@ -220,12 +257,12 @@ const FAILED = 2;
 const KIND = 3;
 const UNITS = 4;
 const ARGS = 5;
-const ARG_COUNT = 15;
+const ARG_COUNT = Math.max(15, WINOGRAD_ARG_COUNT);
 
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction(), matMulDefinitions()];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction(), matMulDefinitions(), winogradFunction(WINOGRAD_MAT_MUL_BLOCKS)];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -353,6 +390,20 @@ export class OwnKernels {
     const args = [job.a, job.b, job.c, job.rows, job.depth, job.columns, job.aRowStep, job.aDepthStep];
     args.push(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS, job.scratch, job.bias, this.threads);
     this.runSized('matMul', this.threads, job.rows * job.depth * job.columns, args);
+  }
+
+  /** The scratch a Winograd convolution needs: a slot for each thread's block of V and M and its matrix product. */
+  winogradScratchFloats(blockTiles: number, inChannels: number, outChannels: number): number {
+    return this.threads * winogradSlotFloats(blockTiles, inChannels, outChannels, WINOGRAD_MAT_MUL_BLOCKS);
+  }
+
+  /** y = conv(x, filter) (+ bias, then ReLU if asked) from the filter's transform, a share of the tiles' blocks per thread. */
+  winogradConv(job: WinogradConvRun): void {
+    const tiles = job.batch * Math.ceil(job.outHeight / 2) * Math.ceil(job.outWidth / 2);
+    const args = [job.x, job.u, job.y, job.bias === 0 ? job.zero : job.bias, job.zero, job.sink, job.scratch];
+    args.push(job.inHeight, job.inWidth, job.inChannels, job.outChannels, job.outHeight, job.outWidth, job.top, job.left);
+    args.push(tiles, job.blockTiles, job.relu ? 1 : 0, this.threads);
+    this.runOnAllThreads('winogradConv', this.threads, args);
   }
 
   /** y = x * sigmoid(x) and s = sigmoid(x) over `count` values. */
