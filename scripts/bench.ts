@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--model lenet5,baseline,vgg-cifar] [--backend] [--batch-size 128] [--steps N] [--peer] [--rounds R]`:
+ * `npm run bench -- [--model lenet5,baseline,vgg-cifar] [--backend] [--batch-size 128] [--steps N] [--warm-up-seconds S] [--peer] [--rounds R]`:
  * times training steps (forward, backward, Adam update) and inference on random data after a
  * warm-up, one JSON line per model. `--peer` runs the same models in PyTorch on this machine
  * (../shared/bench/torch_peer.py), each model right after ours, and prints the ratios; with
@@ -48,12 +48,20 @@ interface PeerResult {
   threads: number;
 }
 
+/**
+ * The warm-up before timing: at least this many steps, and at least --warm-up-seconds. V8 runs
+ * JavaScript and WebAssembly on a quick first tier and compiles what is hot at its top tier in
+ * the background: after 3 steps, LeNet-5's next 20 training steps ran 15-25% slower than the
+ * 20 after them (three runs), and steps took until about the 60th to settle.
+ */
 const WARM_UP_STEPS = 3;
+const DEFAULT_WARM_UP_SECONDS = 2;
 
 /** Seconds for `steps` timed steps after the warm-up, and tensors left behind per timed step. */
-async function timeSteps(steps: number, step: () => Promise<void>): Promise<{ seconds: number; leakedPerStep: number }> {
+async function timeSteps(steps: number, warmUpSeconds: number, step: () => Promise<void>): Promise<{ seconds: number; leakedPerStep: number }> {
   // The warm-up also creates what lives on (the optimiser's slots), which is no leak.
-  for (let i = 0; i < WARM_UP_STEPS; i++) await step();
+  const warmUpStart = performance.now();
+  for (let i = 0; i < WARM_UP_STEPS || performance.now() - warmUpStart < 1000 * warmUpSeconds; i++) await step();
   const tensorsBefore = tf.memory().numTensors;
   const start = performance.now();
   for (let i = 0; i < steps; i++) await step();
@@ -61,7 +69,7 @@ async function timeSteps(steps: number, step: () => Promise<void>): Promise<{ se
   return { seconds, leakedPerStep: (tf.memory().numTensors - tensorsBefore) / steps };
 }
 
-async function benchModel(name: string, backend: string, batchSize: number, steps: number): Promise<BenchResult> {
+async function benchModel(name: string, backend: string, batchSize: number, steps: number, warmUpSeconds: number): Promise<BenchResult> {
   clearSession();
   setRandomSeed(0);
   const model = (BENCH_MODELS[name] as () => FunctionalModel)();
@@ -71,12 +79,12 @@ async function benchModel(name: string, backend: string, batchSize: number, step
   const x = tf.randomNormal([batchSize, ...inputShape], 0, 1, 'float32', 1);
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, classes, 'int32', 2), classes).toFloat());
 
-  const inference = await timeSteps(steps, async () => {
+  const inference = await timeSteps(steps, warmUpSeconds, async () => {
     const out = model.predict(x, { batchSize }) as tf.Tensor;
     await out.data();
     out.dispose();
   });
-  const training = await timeSteps(steps, async () => {
+  const training = await timeSteps(steps, warmUpSeconds, async () => {
     await model.tfModel.trainOnBatch(x, y);
   });
   tf.dispose([x, y]);
@@ -112,11 +120,16 @@ function runPeer(script: string, models: string[], batchSize: number, steps: num
 }
 
 runCli(async () => {
-  const argv = commandLine('$0 [--model lenet5,baseline,vgg-cifar] [--backend auto] [--batch-size 128] [--steps 20] [--peer] [--rounds 1]')
+  const argv = commandLine('$0 [--model lenet5,baseline,vgg-cifar] [--backend auto] [--batch-size 128] [--steps 20] [--warm-up-seconds 2] [--peer] [--rounds 1]')
     .option('model', { type: 'string', default: 'lenet5,baseline,vgg-cifar', describe: `comma-separated: ${Object.keys(BENCH_MODELS).join(', ')}` })
     .option('backend', { type: 'string', default: 'auto', describe: BACKEND_NAMES.join(', ') })
     .option('batch-size', { type: 'number', default: 128 })
-    .option('steps', { type: 'number', default: 20, describe: 'timed steps after 3 warm-up steps' })
+    .option('steps', { type: 'number', default: 20, describe: 'timed steps, after the warm-up' })
+    .option('warm-up-seconds', {
+      type: 'number',
+      default: DEFAULT_WARM_UP_SECONDS,
+      describe: 'warm up for at least 3 steps and this long, until V8 has compiled the hot code at its top tier',
+    })
     .option('threads', { type: 'number', describe: 'wasm backend: threads (default: one per core)' })
     .option('peer', { type: 'boolean', default: false, describe: 'also run PyTorch (CPU) and print the ratios' })
     .option('rounds', { type: 'number', default: 1, describe: 'with --peer: alternate ours and the peer this many times per model and print the median ratios' })
@@ -128,6 +141,7 @@ runCli(async () => {
   }
   const batchSize = checkFlag('batch-size', argv['batch-size'], 'positive integer');
   const steps = checkFlag('steps', argv.steps, 'positive integer');
+  const warmUpSeconds = checkFlag('warm-up-seconds', argv['warm-up-seconds'], 'non-negative number');
   const rounds = checkFlag('rounds', argv.rounds, 'positive integer');
   if (rounds > 1 && !argv.peer) throw new UsageError(`--rounds ${rounds} needs --peer: rounds alternate our benchmark and PyTorch's`);
   const threads = argv.threads === undefined ? {} : { threads: checkFlag('threads', argv.threads, 'positive integer') };
@@ -142,7 +156,7 @@ runCli(async () => {
     const roundRatios: Ratios[] = [];
     let peerLabel = '';
     for (let round = 1; round <= (withPeer ? rounds : 1); round++) {
-      const result = await benchModel(model, choice.name, batchSize, steps);
+      const result = await benchModel(model, choice.name, batchSize, steps, warmUpSeconds);
       printLine(result);
       if (!withPeer) continue;
       const [peer] = runPeer(String(argv['peer-script']), [model], batchSize, steps);

@@ -64,12 +64,13 @@ export function zooName(name: unknown): ZooName {
 }
 
 /** Checks one numeric flag, for messages like `--epochs must be a positive integer, got -1`. */
-export function checkFlag(flag: string, value: unknown, rule: 'positive integer' | 'integer' | 'positive number' | 'fraction' | 'open fraction'): number {
+export function checkFlag(flag: string, value: unknown, rule: 'positive integer' | 'integer' | 'positive number' | 'non-negative number' | 'fraction' | 'open fraction'): number {
   const n = typeof value === 'number' ? value : Number.NaN;
   const valid = {
     'positive integer': Number.isInteger(n) && n > 0,
     integer: Number.isInteger(n),
     'positive number': Number.isFinite(n) && n > 0,
+    'non-negative number': Number.isFinite(n) && n >= 0,
     fraction: Number.isFinite(n) && n >= 0 && n < 1,
     'open fraction': Number.isFinite(n) && n > 0 && n < 1,
   }[rule];
@@ -78,6 +79,7 @@ export function checkFlag(flag: string, value: unknown, rule: 'positive integer'
       'positive integer': 'a positive integer',
       integer: 'an integer',
       'positive number': 'a positive number',
+      'non-negative number': 'a number >= 0',
       fraction: 'a number in [0, 1)',
       'open fraction': 'a number in (0, 1)',
     }[rule];

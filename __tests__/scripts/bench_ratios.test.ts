@@ -67,7 +67,7 @@ describe('npm run bench -- --peer --rounds', () => {
         'print(json.dumps({"model": model, "framework": "stand-in", "batchSize": 8, "trainImagesPerSecond": 1000.0 / calls, "inferImagesPerSecond": 3000.0 / calls, "threads": 2}))',
       ].join('\n'),
     );
-    const { lines, stderr, status } = bench(['--model', 'lenet5', '--backend', 'wasm', '--batch-size', '8', '--steps', '1', '--peer', '--peer-script', peer, '--rounds', '3']);
+    const { lines, stderr, status } = bench(['--model', 'lenet5', '--backend', 'wasm', '--batch-size', '8', '--steps', '1', '--warm-up-seconds', '0', '--peer', '--peer-script', peer, '--rounds', '3']);
     expect(status).toBe(0);
     expect(stderr).toMatch(/^backend: wasm/);
     expect(lines).toHaveLength(10);
@@ -96,6 +96,7 @@ describe('npm run bench -- --peer --rounds', () => {
   it.each([
     [['--rounds', '0', '--peer'], /^error: --rounds must be a positive integer, got 0$/],
     [['--rounds', '2'], /^error: --rounds 2 needs --peer: rounds alternate our benchmark and PyTorch's$/],
+    [['--warm-up-seconds', '-1'], /^error: --warm-up-seconds must be a number >= 0, got -1$/],
   ])('refuses %j in one line', (args, message) => {
     const { lines, stderr, status } = bench(args);
     expect(status).toBe(1);
