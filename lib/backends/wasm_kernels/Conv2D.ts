@@ -12,8 +12,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { tf } from '../../tf';
 import {
-  asShape4D,
   asWasmBackend,
+  forwardConvolutionInfo,
   heapOffset,
   replacementConfig,
   requireInput,
@@ -41,16 +41,7 @@ interface SingleChannelConvolution {
  */
 function singleChannelStride1(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs): SingleChannelConvolution | null {
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    asShape4D(x.shape, 'x', KERNEL_NAME),
-    asShape4D(filter.shape, 'filter', KERNEL_NAME),
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
-  );
+  const info = forwardConvolutionInfo(x, filter, attrs, KERNEL_NAME);
   const { inHeight, inWidth, padInfo } = info;
   const paddedHeight = info.outHeight + info.filterHeight - 1;
   const paddedWidth = info.outWidth + info.filterWidth - 1;

@@ -66,6 +66,20 @@ export function asShape4D(shape: readonly number[], what: string, kernelName: st
   return [a, b, c, d];
 }
 
+/** The geometry of a forward convolution of `x` by `filter`, both rank 4. */
+export function forwardConvolutionInfo(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs, kernelName: string): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    asShape4D(x.shape, 'x', kernelName),
+    asShape4D(filter.shape, 'filter', kernelName),
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
+  );
+}
+
 /** The attributes the two convolution-gradient kernels share. */
 export type ConvolutionGradientAttrs = Pick<tf.Conv2DBackpropInputAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'>;
 

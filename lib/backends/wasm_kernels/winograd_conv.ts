@@ -8,7 +8,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { tf } from '../../tf';
-import { asShape4D, heapOffset, heapView, withIntermediates, type TensorInfo } from './kernel_utils';
+import { forwardConvolutionInfo, heapOffset, heapView, withIntermediates, type TensorInfo } from './kernel_utils';
 import type { OwnKernels } from './own_kernels';
 
 /**
@@ -24,16 +24,7 @@ const WINOGRAD_BLOCK_FLOATS = 1 << 16;
 export function winogradTakes(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs, kernelName: string): tf.backend_util.Conv2DInfo | null {
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
   if (filter.shape[0] !== 3 || filter.shape[1] !== 3) return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    asShape4D(x.shape, 'x', kernelName),
-    asShape4D(filter.shape, 'filter', kernelName),
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
-  );
+  const info = forwardConvolutionInfo(x, filter, attrs, kernelName);
   const ours =
     info.dataFormat === 'channelsLast' &&
     info.strideHeight === 1 &&

@@ -14,7 +14,7 @@
  * the block's V into its thread's slot of scratch, runs our matrix product (mat_mul_wat) on it
  * 16 times into M, and turns M into output pixels with Aᵀ · A, adding the bias and applying ReLU.
  * A block of V and M stays in the core's caches between the three steps, so the transformed
- * data, 4 times the size of the input and of the output, never goes to memory.
+ * data, 4 times the size of the input and of the output, need not go out to main memory.
  *
  * winogradConv(first, end, x, u, y, bias, zero, sink, scratch, inHeight, inWidth, inChannels,
  * outChannels, outHeight, outWidth, top, left, tiles, blockTiles, relu, shares): shares
@@ -82,13 +82,23 @@ function inside(index: string, size: string): string {
   return `(i32.lt_u ${index} ${size})`;
 }
 
-/** Sets $n, $th and $tw (image, tile row and tile column) for the tile $tile. */
-function locateTile(): string[] {
+/**
+ * A loop over the block's tiles: $q from 0 to $count, with $tile = $tile0 + $q and its image,
+ * tile row and tile column in $n, $th and $tw.
+ */
+function forEachTileOfBlock(label: string, body: string[]): string[] {
   return [
-    set('n', `(i32.div_u ${get('tile')} ${get('tilesPerImage')})`),
-    set('th', `(i32.rem_u ${get('tile')} ${get('tilesPerImage')})`),
-    set('tw', `(i32.rem_u ${get('th')} ${get('tilesWide')})`),
-    set('th', `(i32.div_u ${get('th')} ${get('tilesWide')})`),
+    set('q', constant(0)),
+    `(block $${label}Done (loop $${label}Loop`,
+    `  (br_if $${label}Done (i32.ge_u ${get('q')} ${get('count')}))`,
+    `  ${set('tile', add(get('tile0'), get('q')))}`,
+    `  ${set('n', `(i32.div_u ${get('tile')} ${get('tilesPerImage')})`)}`,
+    `  ${set('th', `(i32.rem_u ${get('tile')} ${get('tilesPerImage')})`)}`,
+    `  ${set('tw', `(i32.rem_u ${get('th')} ${get('tilesWide')})`)}`,
+    `  ${set('th', `(i32.div_u ${get('th')} ${get('tilesWide')})`)}`,
+    ...body.map((line) => `  ${line}`),
+    `  ${set('q', add(get('q'), constant(1)))}`,
+    `  (br $${label}Loop)))`,
   ];
 }
 
@@ -123,31 +133,24 @@ function inputTransform(): string[] {
     set(`e${i}3`, `(f32x4.sub ${get('t')} ${d(i, 3)})`),
   ]);
   const store = (a: number, b: number, value: string): string =>
-    `(v128.store offset=0 ${add(get('vTile'), add(mul(constant(4 * a + b), get('vStep')), get('o')))} ${value})`;
+    `(v128.store ${add(get('vTile'), add(mul(constant(4 * a + b), get('vStep')), get('o')))} ${value})`;
   const rows = FOUR.flatMap((b) => [
     store(0, b, `(f32x4.sub ${get(`e0${b}`)} ${get(`e2${b}`)})`),
     store(1, b, `(f32x4.add ${get(`e1${b}`)} ${get(`e2${b}`)})`),
     store(2, b, `(f32x4.sub ${get(`e2${b}`)} ${get(`e1${b}`)})`),
     store(3, b, `(f32x4.sub ${get(`e1${b}`)} ${get(`e3${b}`)})`),
   ]);
-  return [
-    set('q', constant(0)),
-    `(block $inTilesDone (loop $inTilesLoop`,
-    `  (br_if $inTilesDone (i32.ge_u ${get('q')} ${get('count')}))`,
-    `  ${set('tile', add(get('tile0'), get('q')))}`,
-    ...locateTile().map((line) => `  ${line}`),
-    `  ${set('row0', `(i32.sub (i32.shl ${get('th')} (i32.const 1)) ${get('top')})`)}`,
-    `  ${set('col0', `(i32.sub (i32.shl ${get('tw')} (i32.const 1)) ${get('left')})`)}`,
+  return forEachTileOfBlock('inTiles', [
+    set('row0', `(i32.sub (i32.shl ${get('th')} (i32.const 1)) ${get('top')})`),
+    set('col0', `(i32.sub (i32.shl ${get('tw')} (i32.const 1)) ${get('left')})`),
     ...FOUR.flatMap((i) => [
-      `  ${set(`rowOk${i}`, inside(add(get('row0'), constant(i)), get('inHeight')))}`,
-      `  ${set(`rowAt${i}`, add(get('x'), mul(add(mul(get('n'), get('inHeight')), add(get('row0'), constant(i))), get('inRow'))))}`,
+      set(`rowOk${i}`, inside(add(get('row0'), constant(i)), get('inHeight'))),
+      set(`rowAt${i}`, add(get('x'), mul(add(mul(get('n'), get('inHeight')), add(get('row0'), constant(i))), get('inRow')))),
     ]),
-    ...pointers.map((line) => `  ${line}`),
-    `  ${set('vTile', add(get('v'), mul(get('q'), get('inPixel'))))}`,
-    ...channelLoop('inChannels', get('inPixel'), [...columns, ...rows]).map((line) => `  ${line}`),
-    `  ${set('q', add(get('q'), constant(1)))}`,
-    `  (br $inTilesLoop)))`,
-  ];
+    ...pointers,
+    set('vTile', add(get('v'), mul(get('q'), get('inPixel')))),
+    ...channelLoop('inChannels', get('inPixel'), [...columns, ...rows]),
+  ]);
 }
 
 /** The block's output pixels from M: Aᵀ m A per tile, plus the bias, then ReLU where asked. */
@@ -180,22 +183,11 @@ function outputTransform(): string[] {
       return set(`out${a}${b}`, `(select ${at} ${get('sink')} ${ok})`);
     }),
   );
-  return [
-    set('q', constant(0)),
-    `(block $outTilesDone (loop $outTilesLoop`,
-    `  (br_if $outTilesDone (i32.ge_u ${get('q')} ${get('count')}))`,
-    `  ${set('tile', add(get('tile0'), get('q')))}`,
-    ...locateTile().map((line) => `  ${line}`),
-    ...outPointers.map((line) => `  ${line}`),
-    `  ${set('mTile', add(get('mBlock'), mul(get('q'), get('outPixel'))))}`,
-    ...channelLoop('outChannels', get('outPixel'), [
-      ...columns,
-      set('s', `(v128.load ${add(get('bias'), get('o'))})`),
-      ...stores,
-    ]).map((line) => `  ${line}`),
-    `  ${set('q', add(get('q'), constant(1)))}`,
-    `  (br $outTilesLoop)))`,
-  ];
+  return forEachTileOfBlock('outTiles', [
+    ...outPointers,
+    set('mTile', add(get('mBlock'), mul(get('q'), get('outPixel')))),
+    ...channelLoop('outChannels', get('outPixel'), [...columns, set('s', `(v128.load ${add(get('bias'), get('o'))})`), ...stores]),
+  ]);
 }
 
 /** The exported function; `matMul` must be defined in the same module (mat_mul_wat). */
