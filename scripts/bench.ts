@@ -128,7 +128,7 @@ runCli(async () => {
     .option('warm-up-seconds', {
       type: 'number',
       default: DEFAULT_WARM_UP_SECONDS,
-      describe: 'warm up for at least 3 steps and this long, until V8 has compiled the hot code at its top tier',
+      describe: `warm up for at least ${WARM_UP_STEPS} steps and this long, until V8 has compiled the hot code at its top tier`,
     })
     .option('threads', { type: 'number', describe: 'wasm backend: threads (default: one per core)' })
     .option('peer', { type: 'boolean', default: false, describe: 'also run PyTorch (CPU) and print the ratios' })

@@ -4,7 +4,7 @@ import { OwnKernels, ownKernels } from '../../lib/backends/wasm_kernels/own_kern
 import { tf } from '../../lib/tf';
 import { defineSmallTrainingTests } from '../helpers/small_training_run';
 
-/** Threads are fixed when the backend first starts: this file starts it with one. */
+// Threads are fixed when the backend first starts: this file starts it with one.
 const filterGradient = jest.spyOn(OwnKernels.prototype, 'filterGradient');
 const swish = jest.spyOn(OwnKernels.prototype, 'swish');
 

@@ -32,8 +32,9 @@ export interface WasmOptions {
    * Whether this library's own SIMD kernels run the ops they cover (3x3 convolutions,
    * convolution gradients, matrix products, pooling gradients, batch normalization, swish,
    * Adam). false leaves those ops to the package's kernels and XNNPACK, which train LeNet-5 at
-   * under half the speed: for checking a result against a second implementation. Unlike `threads`, this can change after
-   * the backend has started; left out, the current setting stays (at first, true).
+   * under half the speed: for checking a result against a second implementation. Unlike
+   * `threads`, this can change after the backend has started; left out, the current setting
+   * stays (at first, true).
    */
   ownKernels?: boolean;
 }

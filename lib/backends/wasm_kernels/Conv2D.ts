@@ -13,7 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../tf';
 import {
   asWasmBackend,
-  forwardConvolutionInfo,
+  float32ConvolutionInfo,
   heapOffset,
   replacementConfig,
   requireInput,
@@ -40,8 +40,8 @@ interface SingleChannelConvolution {
  * 1, no dilation, padding that holds the whole input), else null.
  */
 function singleChannelStride1(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs): SingleChannelConvolution | null {
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
-  const info = forwardConvolutionInfo(x, filter, attrs, KERNEL_NAME);
+  const info = float32ConvolutionInfo(x, filter, attrs, KERNEL_NAME);
+  if (info === null) return null;
   const { inHeight, inWidth, padInfo } = info;
   const paddedHeight = info.outHeight + info.filterHeight - 1;
   const paddedWidth = info.outWidth + info.filterWidth - 1;

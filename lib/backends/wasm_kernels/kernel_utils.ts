@@ -66,8 +66,12 @@ export function asShape4D(shape: readonly number[], what: string, kernelName: st
   return [a, b, c, d];
 }
 
-/** The geometry of a forward convolution of `x` by `filter`, both rank 4. */
-export function forwardConvolutionInfo(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs, kernelName: string): tf.backend_util.Conv2DInfo {
+/**
+ * The geometry of a forward convolution of `x` by `filter`; null unless both are float32 and
+ * rank 4, the only convolutions our kernels take.
+ */
+export function float32ConvolutionInfo(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs, kernelName: string): tf.backend_util.Conv2DInfo | null {
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
   return tf.backend_util.computeConv2DInfo(
     asShape4D(x.shape, 'x', kernelName),
     asShape4D(filter.shape, 'filter', kernelName),

@@ -95,6 +95,13 @@ export function matMulSlotFloats(blockDepth: number, blockRows: number): number 
   return blockDepth * (blockRows + MAT_MUL_PANEL_COLUMNS);
 }
 
+/** How products are blocked (`matMul`'s blockDepth and blockRows), and the slot of scratch that gives each share. */
+export interface MatMulBlocks {
+  depth: number;
+  rows: number;
+  slotFloats: number;
+}
+
 /** `(local.set $name (i32.add $name step))`. */
 function advance(name: string, step: string): string {
   return `(local.set $${name} ${i32Add(get(name), step)})`;

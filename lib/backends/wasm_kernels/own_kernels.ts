@@ -20,12 +20,12 @@ import { channelSumsFunctions } from './channel_sums_wat';
 import { DX_GEOMETRY_PARAMS } from './dx_pixels_wat';
 import { filterGradientDefinitions } from './filter_gradient_wat';
 import { inputGradientFunction } from './input_gradient_wat';
-import { matMulDefinitions, matMulSlotFloats } from './mat_mul_wat';
+import { matMulDefinitions, matMulSlotFloats, type MatMulBlocks } from './mat_mul_wat';
 import { maxPoolGrad2x2Function } from './max_pool_grad_wat';
 import { reluGradFunction } from './relu_grad_wat';
 import { singleChannelConvFunctions } from './single_channel_conv_wat';
 import { SWISH_UNIT_VALUES, swishFunctions } from './swish_wat';
-import { WINOGRAD_ARG_COUNT, winogradFunction, winogradSlotFloats, type WinogradMatMulBlocks } from './winograd_wat';
+import { WINOGRAD_ARG_COUNT, winogradFunction, winogradSlotFloats } from './winograd_wat';
 
 /** A filter-gradient job: the tile table and what the module's `filterGradient` needs besides; all int32. */
 export interface FilterGradientRun {
@@ -214,17 +214,10 @@ export interface ChannelSumsRun {
 const ELEMENTWISE_PARALLEL_MIN_VALUES = 1 << 14;
 
 /**
- * A matrix product's blocks: a panel of B (MAT_MUL_BLOCK_DEPTH rows of 8 floats, 8 KiB) stays in
- * the first-level cache while the tiles of MAT_MUL_BLOCK_ROWS rows of A (128 KiB, in the
- * second-level cache) pass over it.
+ * A matrix product's blocks: a panel of B (256 rows of 8 floats, 8 KiB) stays in the first-level
+ * cache while the tiles of 128 rows of A (128 KiB, in the second-level cache) pass over it.
  */
-const MAT_MUL_BLOCK_DEPTH = 256;
-const MAT_MUL_BLOCK_ROWS = 128;
-const WINOGRAD_MAT_MUL_BLOCKS: WinogradMatMulBlocks = {
-  depth: MAT_MUL_BLOCK_DEPTH,
-  rows: MAT_MUL_BLOCK_ROWS,
-  slotFloats: matMulSlotFloats(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS),
-};
+const MAT_MUL_BLOCKS: MatMulBlocks = { depth: 256, rows: 128, slotFloats: matMulSlotFloats(256, 128) };
 
 /** The module's exports, by the index a job names; each takes (first, end, ...arguments). */
 const EXPORTS = [
@@ -262,7 +255,7 @@ const ARG_COUNT = Math.max(15, WINOGRAD_ARG_COUNT);
 /** The module's text; it imports the shared memory it works on as `env.memory`. */
 export function ownKernelsModuleText(): string {
   const memory = '(import "env" "memory" (memory 1 65536 shared))';
-  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction(), matMulDefinitions(), winogradFunction(WINOGRAD_MAT_MUL_BLOCKS)];
+  const functions = [filterGradientDefinitions(), maxPoolGrad2x2Function(), swishFunctions(), channelAffineFunctions(), channelSumsFunctions(), reluGradFunction(), adamFunction(), singleChannelConvFunctions(), addColumnsFunction(), inputGradientFunction(), matMulDefinitions(), winogradFunction(MAT_MUL_BLOCKS)];
   return ['(module', memory, ...functions, ')'].join('\n');
 }
 
@@ -382,19 +375,19 @@ export class OwnKernels {
 
   /** The scratch a matrix product needs: a slot for each thread's blocks of A and B. */
   get matMulScratchFloats(): number {
-    return this.threads * matMulSlotFloats(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS);
+    return this.threads * MAT_MUL_BLOCKS.slotFloats;
   }
 
   /** C = A·B (+ bias), written whole, a share of C's column panels per thread. */
   matMul(job: MatMulRun): void {
     const args = [job.a, job.b, job.c, job.rows, job.depth, job.columns, job.aRowStep, job.aDepthStep];
-    args.push(MAT_MUL_BLOCK_DEPTH, MAT_MUL_BLOCK_ROWS, job.scratch, job.bias, this.threads);
+    args.push(MAT_MUL_BLOCKS.depth, MAT_MUL_BLOCKS.rows, job.scratch, job.bias, this.threads);
     this.runSized('matMul', this.threads, job.rows * job.depth * job.columns, args);
   }
 
   /** The scratch a Winograd convolution needs: a slot for each thread's block of V and M and its matrix product. */
   winogradScratchFloats(blockTiles: number, inChannels: number, outChannels: number): number {
-    return this.threads * winogradSlotFloats(blockTiles, inChannels, outChannels, WINOGRAD_MAT_MUL_BLOCKS);
+    return this.threads * winogradSlotFloats(blockTiles, inChannels, outChannels, MAT_MUL_BLOCKS);
   }
 
   /** y = conv(x, filter) (+ bias, then ReLU if asked) from the filter's transform, a share of the tiles' blocks per thread. */

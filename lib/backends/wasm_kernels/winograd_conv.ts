@@ -8,7 +8,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { tf } from '../../tf';
-import { forwardConvolutionInfo, heapOffset, heapView, withIntermediates, type TensorInfo } from './kernel_utils';
+import { float32ConvolutionInfo, heapOffset, heapView, withIntermediates, type TensorInfo } from './kernel_utils';
 import type { OwnKernels } from './own_kernels';
 
 /**
@@ -22,10 +22,10 @@ const WINOGRAD_BLOCK_FLOATS = 1 << 16;
 
 /** The convolution's geometry when our Winograd kernel computes it, else null. */
 export function winogradTakes(x: TensorInfo, filter: TensorInfo, attrs: tf.Conv2DAttrs, kernelName: string): tf.backend_util.Conv2DInfo | null {
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
   if (filter.shape[0] !== 3 || filter.shape[1] !== 3) return null;
-  const info = forwardConvolutionInfo(x, filter, attrs, kernelName);
+  const info = float32ConvolutionInfo(x, filter, attrs, kernelName);
   const ours =
+    info !== null &&
     info.dataFormat === 'channelsLast' &&
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&

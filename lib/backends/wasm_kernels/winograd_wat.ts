@@ -29,14 +29,8 @@
  * Pointers in bytes.
  */
 
+import type { MatMulBlocks } from './mat_mul_wat';
 import { i32Add as add, i32Const as constant, i32Mul as mul, localGet as get } from './wat';
-
-/** The matrix product's blocks, as `matMul` takes them (see own_kernels), and its slot of scratch. */
-export interface WinogradMatMulBlocks {
-  depth: number;
-  rows: number;
-  slotFloats: number;
-}
 
 const PARAMS = [
   'first',
@@ -68,7 +62,7 @@ export const WINOGRAD_ARG_COUNT = PARAMS.length - 2;
 const FOUR = [0, 1, 2, 3] as const;
 
 /** Floats of scratch for one share: a block's V and M, and the matrix product's slot. */
-export function winogradSlotFloats(blockTiles: number, inChannels: number, outChannels: number, blocks: WinogradMatMulBlocks): number {
+export function winogradSlotFloats(blockTiles: number, inChannels: number, outChannels: number, blocks: MatMulBlocks): number {
   return 16 * blockTiles * (inChannels + outChannels) + blocks.slotFloats;
 }
 
@@ -191,7 +185,7 @@ function outputTransform(): string[] {
 }
 
 /** The exported function; `matMul` must be defined in the same module (mat_mul_wat). */
-export function winogradFunction(blocks: WinogradMatMulBlocks): string {
+export function winogradFunction(blocks: MatMulBlocks): string {
   const i32Locals = [
     'tilesWide',
     'tilesPerImage',
